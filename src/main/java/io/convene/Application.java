@@ -1,0 +1,71 @@
+package io.convene;
+
+import io.convene.config.ConveneConfig;
+import io.convene.db.Database;
+import io.convene.eventbus.LocalCodec;
+import io.convene.http.HttpVerticle;
+import io.convene.http.Idempotency;
+import io.convene.http.RateLimiter;
+import io.convene.meeting.MeetingStoreVerticle;
+import io.convene.tenant.Tenants;
+import io.convene.tenant.Tenants.NewAccount;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.io.PrintStream;
+
+/**
+ * Brings Convene up on a running Vert.x and a reachable database: migrate, bootstrap, then deploy
+ * the store and the HTTP front, one instance of each per event loop. Main and the tests share it.
+ */
+public final class Application {
+  private Application() {
+  }
+
+  public static Future<Void> start(Vertx vertx, ConveneConfig config, Database database, PrintStream console) {
+    vertx.eventBus().registerCodec(new LocalCodec());
+    DeploymentOptions perEventLoop = new DeploymentOptions().setInstances(config.eventLoops());
+    RateLimiter rateLimiter = config.rateLimitPerMinute() > 0 ? new RateLimiter(config.rateLimitPerMinute()) : null;
+    return vertx.executeBlocking(() -> {
+          database.migrate();
+          return null;
+        })
+        .compose(migrated -> config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.succeededFuture())
+        .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
+        .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, database, rateLimiter), perEventLoop))
+        .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
+        .mapEmpty();
+  }
+
+  private static void expireIdempotencyKeysHourly(Vertx vertx, Database database) {
+    Idempotency idempotency = new Idempotency(database.pool(vertx));
+    vertx.setPeriodic(60 * 60 * 1000L, tick -> idempotency.expireOld());
+  }
+
+  private static Future<Void> bootstrap(Vertx vertx, Database database, ConveneConfig config, PrintStream console) {
+    return new Tenants(database.pool(vertx)).bootstrapIfEmpty("Default account").map(account -> {
+      if (account != null) {
+        console.print(firstRunBanner(account, config));
+      }
+      return null;
+    });
+  }
+
+  /** Credentials are printed to the console once, never logged. */
+  static String firstRunBanner(NewAccount account, ConveneConfig config) {
+    String base = "http://localhost:" + config.httpPort();
+    return String.join(System.lineSeparator(),
+        "",
+        "==================================================================",
+        " Convene first run: created account " + account.id() + " (\"" + account.name() + "\")",
+        " These credentials are shown this once; keep them now.",
+        "   API key:             " + account.apiKey(),
+        "   OAuth client_id:     " + account.clientId(),
+        "   OAuth client_secret: " + account.clientSecret(),
+        " First call:",
+        "   curl -H 'Authorization: Bearer " + account.apiKey() + "' " + base + "/v1/meetings",
+        "==================================================================",
+        "");
+  }
+}

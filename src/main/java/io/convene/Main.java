@@ -1,0 +1,96 @@
+package io.convene;
+
+import io.convene.config.ConfigException;
+import io.convene.config.ConfigLoader;
+import io.convene.config.ConveneConfig;
+import io.convene.db.Database;
+import io.convene.db.EmbeddedPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Reads the configuration once, starts the database if it is embedded, and brings Convene up. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+      System.out.print(usage());
+      return;
+    }
+    ConveneConfig config;
+    try {
+      config = ConfigLoader.load(args, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("convene: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Running running = new Running();
+    Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "convene-shutdown"));
+    try {
+      Database database;
+      if (config.embeddedDatabase()) {
+        running.embedded = EmbeddedPostgres.start(config.dataDir());
+        database = Database.embedded(running.embedded, config.databasePoolSize());
+      } else {
+        database = Database.fromUrl(config.databaseUrl(), config.databasePoolSize());
+      }
+      running.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+      Application.start(running.vertx, config, database, System.out).await(60, TimeUnit.SECONDS);
+      LOG.info("Convene ready on http://{}:{} ({} event loops, {} database)", config.httpHost(), config.httpPort(),
+          config.eventLoops(), config.embeddedDatabase() ? "embedded" : "external");
+    } catch (Exception e) {
+      LOG.error("Convene failed to start: {}", messageOf(e));
+      LOG.debug("start failure", e);
+      System.exit(1);
+    }
+  }
+
+  private static String messageOf(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getMessage() == null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+  }
+
+  private static String usage() {
+    StringBuilder out = new StringBuilder("Usage: java -jar convene.jar [--key value ...]\n\n"
+        + "Every key can also be set as a CONVENE_* environment variable or in a JSON file given\n"
+        + "with --config FILE (CONVENE_CONFIG). Keys and their defaults:\n");
+    ConfigLoader.packagedDefaults().forEach(entry -> out.append(String.format("  %-24s %-28s %s%n",
+        ConfigLoader.optionName(entry.getKey()), ConfigLoader.envName(entry.getKey()), entry.getValue())));
+    return out.toString();
+  }
+
+  /** What must be stopped on exit, in order: Vert.x (HTTP, pools), then the embedded database. */
+  private static final class Running {
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    volatile Vertx vertx;
+    volatile EmbeddedPostgres embedded;
+
+    void stop() {
+      if (!stopped.compareAndSet(false, true)) {
+        return;
+      }
+      if (vertx != null) {
+        try {
+          vertx.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());
+        }
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.convene.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the configuration once, before Vert.x exists (the event-loop count sizes Vert.x itself):
+ * the packaged {@code config.json} defaults, then an optional file ({@code --config} or
+ * {@code CONVENE_CONFIG}), then {@code CONVENE_*} environment variables, then command-line options.
+ * Later sources override earlier ones; every key is named the same way in each
+ * ({@code http_port} = {@code CONVENE_HTTP_PORT} = {@code --http-port}).
+ */
+public final class ConfigLoader {
+  static final String ENV_PREFIX = "CONVENE_";
+  private static final String CONFIG_FILE_KEY = "config";
+
+  private ConfigLoader() {
+  }
+
+  public static ConveneConfig load(String[] args, Map<String, String> env) {
+    JsonObject merged = packagedDefaults();
+    JsonObject cli = parseArgs(args, merged);
+    String file = cli.containsKey(CONFIG_FILE_KEY) ? cli.getString(CONFIG_FILE_KEY) : env.get(ENV_PREFIX + "CONFIG");
+    if (file != null) {
+      merged.mergeIn(readFile(Path.of(file)));
+    }
+    merged.mergeIn(fromEnv(env, merged));
+    cli.remove(CONFIG_FILE_KEY);
+    merged.mergeIn(cli);
+    return ConveneConfig.from(merged);
+  }
+
+  public static JsonObject packagedDefaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/config.json")) {
+      if (in == null) {
+        throw new IllegalStateException("config.json is missing from the classpath");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the packaged config.json", e);
+    }
+  }
+
+  private static JsonObject readFile(Path path) {
+    try {
+      return new JsonObject(Files.readString(path));
+    } catch (IOException e) {
+      throw new ConfigException("config: cannot read configuration file " + path.toAbsolutePath() + ": " + e.getMessage());
+    } catch (DecodeException e) {
+      throw new ConfigException("config: " + path.toAbsolutePath() + " is not a JSON object: " + e.getMessage());
+    }
+  }
+
+  private static JsonObject fromEnv(Map<String, String> env, JsonObject known) {
+    JsonObject out = new JsonObject();
+    for (String key : known.fieldNames()) {
+      String value = env.get(envName(key));
+      if (value != null) {
+        out.put(key, value);
+      }
+    }
+    return out;
+  }
+
+  private static JsonObject parseArgs(String[] args, JsonObject known) {
+    JsonObject out = new JsonObject();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new ConfigException("unexpected argument '" + arg + "'; options look like --http-port 8080 (see --help)");
+      }
+      String name = arg.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new ConfigException("option --" + name + " needs a value");
+      }
+      String key = name.replace('-', '_').toLowerCase(Locale.ROOT);
+      if (!known.containsKey(key) && !key.equals(CONFIG_FILE_KEY)) {
+        throw new ConfigException("unknown option --" + name + "; known: " + String.join(", ", optionNames(known)));
+      }
+      out.put(key, value);
+    }
+    return out;
+  }
+
+  public static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT);
+  }
+
+  public static String optionName(String key) {
+    return "--" + key.replace('_', '-');
+  }
+
+  private static java.util.List<String> optionNames(JsonObject known) {
+    return known.fieldNames().stream().sorted().map(ConfigLoader::optionName).toList();
+  }
+}

@@ -1,0 +1,143 @@
+package io.convene.config;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Convene's whole configuration, typed and validated once at start.
+ *
+ * @param databaseUrl  {@code null} means: run the embedded PostgreSQL under {@code dataDir}
+ * @param adminToken   {@code null} means: the admin API is not mounted
+ * @param bootstrap    create a first tenant and print its credentials when the database has none
+ * @param rateLimitPerMinute requests per minute per credential; 0 turns rate limiting off
+ * @param maxAttendees       people on one meeting, per list
+ */
+public record ConveneConfig(
+    String httpHost,
+    int httpPort,
+    String databaseUrl,
+    int databasePoolSize,
+    Path dataDir,
+    String adminToken,
+    int eventLoops,
+    boolean bootstrap,
+    int maxBodyBytes,
+    int rateLimitPerMinute,
+    int maxAttendees) {
+
+  public boolean embeddedDatabase() {
+    return databaseUrl == null;
+  }
+
+  public static ConveneConfig from(JsonObject values) {
+    Values v = new Values(values);
+    String databaseUrl = v.optionalString("database_url");
+    if (databaseUrl != null) {
+      v.check("database_url", databaseUrl, ConveneConfig::isPostgresUrl,
+          "is not a postgresql://user:password@host:port/database URL");
+    }
+    Integer bootstrap = v.optionalBoolean("bootstrap");
+    Integer loops = v.optionalInt("event_loops", 1, 256);
+    return new ConveneConfig(
+        v.requiredString("http_host"),
+        v.requiredInt("http_port", 0, 65535),
+        databaseUrl,
+        v.requiredInt("database_pool_size", 1, 1000),
+        Path.of(v.requiredString("data_dir")),
+        v.optionalString("admin_token"),
+        loops != null ? loops : Runtime.getRuntime().availableProcessors(),
+        bootstrap != null ? bootstrap == 1 : databaseUrl == null,
+        v.requiredInt("max_body_bytes", 1024, 64 * 1024 * 1024),
+        v.requiredInt("rate_limit_per_minute", 0, 100_000_000),
+        v.requiredInt("max_attendees", 1, 10_000));
+  }
+
+  private static boolean isPostgresUrl(String url) {
+    if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+      return false;
+    }
+    try {
+      PgConnectOptions.fromUri(url);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Reads raw values (JSON types from the file, strings from env and CLI) and names the key on error. */
+  private record Values(JsonObject raw) {
+
+    String optionalString(String key) {
+      Object value = raw.getValue(key);
+      if (value == null) {
+        return null;
+      }
+      String s = value.toString().trim();
+      return s.isEmpty() ? null : s;
+    }
+
+    String requiredString(String key) {
+      String s = optionalString(key);
+      if (s == null) {
+        throw invalid(key, "", "must not be empty");
+      }
+      return s;
+    }
+
+    Integer optionalInt(String key, int min, int max) {
+      String s = optionalString(key);
+      if (s == null) {
+        return null;
+      }
+      int n;
+      try {
+        n = Integer.parseInt(s);
+      } catch (NumberFormatException e) {
+        throw invalid(key, s, "is not a whole number");
+      }
+      if (n < min || n > max) {
+        throw invalid(key, s, "must be between " + min + " and " + max);
+      }
+      return n;
+    }
+
+    int requiredInt(String key, int min, int max) {
+      Integer n = optionalInt(key, min, max);
+      if (n == null) {
+        throw invalid(key, "", "must be set");
+      }
+      return n;
+    }
+
+    /** 1 for true, 0 for false, null when unset. */
+    Integer optionalBoolean(String key) {
+      String s = optionalString(key);
+      if (s == null) {
+        return null;
+      }
+      return switch (s.toLowerCase(Locale.ROOT)) {
+        case "true", "1", "yes", "on" -> 1;
+        case "false", "0", "no", "off" -> 0;
+        default -> throw invalid(key, s, "must be true or false");
+      };
+    }
+
+    void check(String key, String value, java.util.function.Predicate<String> ok, String problem) {
+      if (!ok.test(value)) {
+        throw invalid(key, redact(key, value), problem);
+      }
+    }
+
+    private static String redact(String key, String value) {
+      return key.equals("database_url") ? value.replaceAll("://[^@/]*@", "://***@") : value;
+    }
+
+    private static ConfigException invalid(String key, String value, String problem) {
+      return new ConfigException(key + " (" + ConfigLoader.envName(key) + ", " + ConfigLoader.optionName(key) + ")"
+          + (value.isEmpty() ? " " : " = '" + value + "' ") + problem);
+    }
+  }
+}

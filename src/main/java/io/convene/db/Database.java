@@ -1,0 +1,60 @@
+package io.convene.db;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Where the database is and how to reach it: one shared, named pool per process, whatever the
+ * number of verticle instances that ask for it.
+ */
+public record Database(PgConnectOptions connectOptions, int poolSize) {
+  public static Database fromUrl(String url, int poolSize) {
+    return new Database(PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://")), poolSize);
+  }
+
+  public static Database embedded(EmbeddedPostgres server, int poolSize) {
+    return new Database(new PgConnectOptions()
+        .setHost(server.host())
+        .setPort(server.port())
+        .setDatabase(server.database())
+        .setUser(server.user())
+        .setPassword(server.password()), poolSize);
+  }
+
+  /** The process-wide pool: the same one for every caller, closed when the last user's Vert.x context closes. */
+  public Pool pool(Vertx vertx) {
+    PgConnectOptions options = new PgConnectOptions(connectOptions)
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(512);
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(poolSize).setShared(true).setName(poolName()))
+        .connectingTo(options)
+        .using(vertx)
+        .build();
+  }
+
+  private String poolName() {
+    return "convene-db:" + connectOptions.getHost() + ":" + connectOptions.getPort() + "/" + connectOptions.getDatabase();
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + connectOptions.getHost() + ":" + connectOptions.getPort() + "/" + connectOptions.getDatabase();
+  }
+
+  /**
+   * Applies the versioned SQL under {@code db/migration} and says how many migrations ran. Blocking (JDBC): call it off the event loop.
+   * Flyway takes a PostgreSQL advisory lock, so instances starting together migrate once.
+   */
+  public int migrate() {
+    return Flyway.configure()
+        .dataSource(jdbcUrl(), connectOptions.getUser(), connectOptions.getPassword())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate()
+        .migrationsExecuted;
+  }
+}

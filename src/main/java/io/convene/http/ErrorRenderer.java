@@ -1,0 +1,80 @@
+package io.convene.http;
+
+import io.convene.db.DatabaseErrors;
+import io.convene.meeting.MeetingStoreException;
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place a failure becomes a response, for every surface and every status, including the
+ * router's own 404/405/413/415:
+ * {@code {"success": false, "error": {"code", "message", "field"}, "request_id"}}.
+ */
+public final class ErrorRenderer implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorRenderer.class);
+
+  private final int maxBodyBytes;
+
+  public ErrorRenderer(int maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    ApiException error = toApiException(ctx);
+    if (error.status() >= 500) {
+      LOG.error("{} {} failed ({})", ctx.request().method(), ctx.request().path(), RequestIds.of(ctx), ctx.failure());
+    }
+    if (error.status() == 503) {
+      ctx.response().putHeader("Retry-After", "1");
+    }
+    Responses.json(ctx, error.status(), body(error, RequestIds.of(ctx)));
+  }
+
+  public static JsonObject body(ApiException error, String requestId) {
+    JsonObject detail = new JsonObject().put("code", error.code()).put("message", error.getMessage());
+    if (error.field() != null) {
+      detail.put("field", error.field());
+    }
+    return new JsonObject().put("success", false).put("error", detail).put("request_id", requestId);
+  }
+
+  private ApiException toApiException(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure instanceof DecodeException) {
+      return ApiException.badRequest("invalid_json", "request body is not valid JSON", null);
+    }
+    if (failure instanceof MeetingStoreException store && store.kind() == MeetingStoreException.Kind.UNAVAILABLE) {
+      return ApiException.unavailable("the database is unavailable; retry shortly");
+    }
+    if (failure != null && !(failure instanceof HttpException) && DatabaseErrors.isUnavailable(failure)) {
+      return ApiException.unavailable("the database is unavailable; retry shortly");
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : failure == null ? ctx.statusCode() : 500;
+    return switch (status) {
+      case 400 -> ApiException.badRequest("bad_request", "the request is malformed", null);
+      case 401 -> ApiException.unauthorized("unauthorized", "authentication is required");
+      case 403 -> ApiException.forbidden("forbidden", "not allowed");
+      case 404 -> ApiException.notFound("not_found", "no route for " + ctx.request().method() + " " + ctx.request().path());
+      case 405 -> new ApiException(405, "method_not_allowed",
+          ctx.request().method() + " is not allowed on " + ctx.request().path(), null);
+      case 413 -> new ApiException(413, "payload_too_large", "request body exceeds the limit of " + maxBodyBytes + " bytes", null);
+      case 415 -> new ApiException(415, "unsupported_media_type", "send the body as application/json", null);
+      default -> status >= 400 && status < 500
+          ? new ApiException(status, "bad_request", "the request cannot be served", null)
+          : new ApiException(500, "internal_error", "an internal error occurred; quote the request_id", null);
+    };
+  }
+}

@@ -1,0 +1,128 @@
+package io.convene.http;
+
+import io.convene.tenant.Secrets;
+import io.convene.tenant.Tenant;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * {@code Idempotency-Key} on every state-changing request of the tenant APIs, and the one home of
+ * the SQL for {@code idempotency_keys}. The first request claims the key; its response is stored
+ * before it is sent; a repeat with the same request gets that response again
+ * ({@code Idempotent-Replayed: true}), one with another request 422, one while the first still
+ * runs 409. A claim whose request never finished (the process died) lapses after a minute.
+ */
+public final class Idempotency implements Handler<RoutingContext> {
+  public static final String HEADER = "Idempotency-Key";
+  private static final int MAX_KEY_LENGTH = 255;
+
+  private static final String CLAIM = "INSERT INTO idempotency_keys AS k (account_id, key, request_hash, created_at)"
+      + " VALUES ($1, $2, $3, now())"
+      + " ON CONFLICT (account_id, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, status_code = NULL,"
+      + "  response_body = NULL, response_etag = NULL, created_at = now()"
+      + " WHERE k.created_at < now() - interval '24 hours'"
+      + "  OR (k.status_code IS NULL AND k.created_at < now() - interval '60 seconds'"
+      + "      AND k.request_hash = EXCLUDED.request_hash)"
+      + " RETURNING 1";
+  private static final String READ = "SELECT request_hash, status_code, response_body, response_etag"
+      + " FROM idempotency_keys WHERE account_id = $1 AND key = $2";
+  private static final String RECORD = "UPDATE idempotency_keys SET status_code = $3, response_body = $4,"
+      + " response_etag = $5 WHERE account_id = $1 AND key = $2";
+  private static final String RELEASE = "DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2"
+      + " AND status_code IS NULL";
+  private static final String EXPIRE = "DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'";
+
+  private final Pool pool;
+
+  public Idempotency(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String key = ctx.request().getHeader(HEADER);
+    if (key == null) {
+      ctx.next();
+      return;
+    }
+    if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      ctx.fail(new ApiException(400, "invalid_idempotency_key",
+          "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters", HEADER));
+      return;
+    }
+    String accountId = Tenant.of(ctx).accountId();
+    byte[] requestHash = requestHash(ctx);
+    pool.preparedQuery(CLAIM).execute(Tuple.of(accountId, key, Buffer.buffer(requestHash)))
+        .onFailure(ctx::fail)
+        .onSuccess(claimed -> {
+          if (claimed.size() > 0) {
+            ctx.put(Responses.RECORDER, (Responses.Recorder) (status, body, etag) -> record(accountId, key, status, body, etag));
+            ctx.next();
+          } else {
+            answerFromExisting(ctx, accountId, key, requestHash);
+          }
+        });
+  }
+
+  private void answerFromExisting(RoutingContext ctx, String accountId, String key, byte[] requestHash) {
+    pool.preparedQuery(READ).execute(Tuple.of(accountId, key)).onFailure(ctx::fail).onSuccess(rows -> {
+      if (rows.size() == 0) {
+        ctx.fail(ApiException.conflict("idempotency_key_in_use", "a request with this Idempotency-Key is in progress; retry"));
+        return;
+      }
+      Row row = rows.iterator().next();
+      if (!java.util.Arrays.equals(requestHash, row.getBuffer("request_hash").getBytes())) {
+        ctx.fail(new ApiException(422, "idempotency_key_reused",
+            "this Idempotency-Key was used with a different request", HEADER));
+      } else if (row.getInteger("status_code") == null) {
+        ctx.fail(ApiException.conflict("idempotency_key_in_use", "a request with this Idempotency-Key is in progress; retry"));
+      } else {
+        replay(ctx, row);
+      }
+    });
+  }
+
+  private static void replay(RoutingContext ctx, Row row) {
+    String etag = row.getString("response_etag");
+    if (etag != null) {
+      ctx.response().putHeader(HttpHeaders.ETAG, etag);
+    }
+    ctx.response()
+        .setStatusCode(row.getInteger("status_code"))
+        .putHeader("Idempotent-Replayed", "true")
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(row.getBuffer("response_body"));
+  }
+
+  /** Keeps a client's answer for replay; a server fault releases the claim so that a retry runs again. */
+  private Future<Void> record(String accountId, String key, int status, Buffer body, String etag) {
+    if (status >= 500) {
+      return pool.preparedQuery(RELEASE).execute(Tuple.of(accountId, key)).mapEmpty();
+    }
+    return pool.preparedQuery(RECORD).execute(Tuple.of(accountId, key, status, body, etag)).mapEmpty();
+  }
+
+  /** Drops keys past their 24 hours (the claim query also ignores them, so this only frees space). */
+  public Future<Void> expireOld() {
+    return pool.query(EXPIRE).execute().mapEmpty();
+  }
+
+  /** What makes two requests "the same": method, path and the body's exact bytes. */
+  public static byte[] requestHash(String method, String path, Buffer body) {
+    Buffer signed = Buffer.buffer(method + " " + path + "\n");
+    if (body != null) {
+      signed.appendBuffer(body);
+    }
+    return Secrets.sha256(signed.getBytes());
+  }
+
+  private static byte[] requestHash(RoutingContext ctx) {
+    return requestHash(ctx.request().method().name(), ctx.request().path(), ctx.body().buffer());
+  }
+}

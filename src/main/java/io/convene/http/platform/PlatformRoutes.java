@@ -1,0 +1,229 @@
+package io.convene.http.platform;
+
+import io.convene.config.ConveneConfig;
+import io.convene.http.ApiException;
+import io.convene.http.Fields;
+import io.convene.http.JsonBodies;
+import io.convene.http.Preconditions;
+import io.convene.http.Responses;
+import io.convene.meeting.Meeting;
+import io.convene.meeting.MeetingChange;
+import io.convene.meeting.MeetingChange.Reschedule;
+import io.convene.meeting.MeetingCommand.CancelMeeting;
+import io.convene.meeting.MeetingCommand.CreateMeeting;
+import io.convene.meeting.MeetingCommand.GetMeeting;
+import io.convene.meeting.MeetingCommand.ListMeetings;
+import io.convene.meeting.MeetingCommand.UpdateMeeting;
+import io.convene.meeting.MeetingDraft;
+import io.convene.meeting.MeetingFilter;
+import io.convene.meeting.MeetingStore;
+import io.convene.meeting.MeetingStoreException;
+import io.convene.meeting.Person;
+import io.convene.tenant.PlatformSettings;
+import io.convene.tenant.Tenant;
+import io.convene.tenant.Tenants;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Platform API (Syncline's dialect): schedule, update, cancel, read and list meetings; settings; key rotation. */
+public final class PlatformRoutes {
+  static final String DEFAULT_LOCATION = "Google Meet";
+  static final int MAX_TITLE = 500;
+  static final int MAX_DESCRIPTION = 10_000;
+  static final int MAX_LOCATION = 1_000;
+  static final int MAX_REASON = 500;
+  static final int MAX_REDIRECT_URIS = 5;
+  static final int MAX_URL = 2_000;
+  static final int DEFAULT_PAGE = 50;
+  static final int MAX_PAGE = 200;
+
+  private final MeetingStore store;
+  private final Tenants tenants;
+  private final PlatformSettings settings;
+  private final int maxAttendees;
+
+  private PlatformRoutes(MeetingStore store, Tenants tenants, PlatformSettings settings, int maxAttendees) {
+    this.store = store;
+    this.tenants = tenants;
+    this.settings = settings;
+    this.maxAttendees = maxAttendees;
+  }
+
+  public static void mount(Router router, MeetingStore store, Tenants tenants, PlatformSettings settings,
+                           ConveneConfig config) {
+    PlatformRoutes routes = new PlatformRoutes(store, tenants, settings, config.maxAttendees());
+    router.post("/v1/schedule").handler(routes::schedule);
+    router.get("/v1/meetings").handler(routes::list);
+    router.get("/v1/meetings/:meetingId").handler(routes::get);
+    router.put("/v1/meetings/:meetingId").handler(routes::update);
+    router.delete("/v1/meetings/:meetingId").handler(routes::cancel);
+    router.get("/v1/platform/settings").handler(routes::readSettings);
+    router.put("/v1/platform/settings").handler(routes::updateSettings);
+    router.post("/v1/platform/regenerate-key").handler(routes::regenerateKey);
+  }
+
+  private void schedule(RoutingContext ctx) {
+    JsonObject body = JsonBodies.object(ctx);
+    List<String> attendees = Fields.emails(Fields.requiredArray(body, "attendees"), "attendees", maxAttendees);
+    OffsetDateTime start = Fields.requiredTime(body, "start_time");
+    int minutes = Fields.requiredInt(body, "duration_minutes", 1, 1440);
+    String title = Fields.requiredString(body, "title", MAX_TITLE);
+    String description = Fields.optionalString(body, "description", MAX_DESCRIPTION);
+    String location = Fields.optionalString(body, "location", MAX_LOCATION);
+    OffsetDateTime end = start.plusMinutes(minutes);
+    Fields.requireSupportedYear("duration_minutes", end);
+    List<Person> people = new ArrayList<>(attendees.size());
+    attendees.forEach(email -> people.add(Person.withEmail(email)));
+    MeetingDraft draft = new MeetingDraft(title, description, location == null ? DEFAULT_LOCATION : location,
+        start, end, List.of(), people, null, null, null);
+    store.send(new CreateMeeting(Tenant.of(ctx).accountId(), draft))
+        .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.scheduled(m)))
+        .onFailure(e -> ctx.fail(failure(e, null)));
+  }
+
+  /** The seed: new times required, attendees optional (omitted keeps them), reason defaulted. */
+  private void update(RoutingContext ctx) {
+    String meetingId = ctx.pathParam("meetingId");
+    JsonObject body = JsonBodies.object(ctx);
+    OffsetDateTime start = Fields.requiredTime(body, "start_time");
+    OffsetDateTime end = Fields.requiredTime(body, "end_time");
+    Fields.requireAfter(start, end, "end_time", "start_time");
+    List<String> attendees = body.getValue("attendees") == null ? null
+        : Fields.emails(Fields.requiredArray(body, "attendees"), "attendees", maxAttendees);
+    String reason = Fields.optionalString(body, "reason", MAX_REASON);
+    Reschedule change = new Reschedule(start, end, attendees,
+        reason == null || reason.isBlank() ? MeetingChange.DEFAULT_RESCHEDULE_REASON : reason);
+    store.send(new UpdateMeeting(Tenant.of(ctx).accountId(), meetingId,
+            Preconditions.expectedVersion(ctx, meetingId), change))
+        .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.updated(m)))
+        .onFailure(e -> ctx.fail(failure(e, meetingId)));
+  }
+
+  private void cancel(RoutingContext ctx) {
+    String meetingId = ctx.pathParam("meetingId");
+    store.send(new CancelMeeting(Tenant.of(ctx).accountId(), meetingId, Preconditions.expectedVersion(ctx, meetingId)))
+        .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.cancelled(m)))
+        .onFailure(e -> ctx.fail(failure(e, meetingId)));
+  }
+
+  private void get(RoutingContext ctx) {
+    String meetingId = ctx.pathParam("meetingId");
+    store.send(new GetMeeting(Tenant.of(ctx).accountId(), meetingId))
+        .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.meeting(m).put("success", true)))
+        .onFailure(e -> ctx.fail(failure(e, meetingId)));
+  }
+
+  private void list(RoutingContext ctx) {
+    int limit = Fields.queryInt(ctx.request().getParam("limit"), "limit", 1, MAX_PAGE, DEFAULT_PAGE);
+    String cursor = ctx.request().getParam("cursor");
+    Long afterSeq = null;
+    if (cursor != null && !cursor.isEmpty()) {
+      afterSeq = PlatformJson.seqOf(cursor);
+      if (afterSeq == null) {
+        throw ApiException.badRequest("invalid_cursor", "cursor is not one this API returned", "cursor");
+      }
+    }
+    String attendee = ctx.request().getParam("attendee");
+    String status = ctx.request().getParam("status");
+    if (status != null && !status.equals("scheduled") && !status.equals("cancelled")) {
+      throw ApiException.invalidField("status", "status must be scheduled or cancelled");
+    }
+    MeetingFilter filter = new MeetingFilter(
+        attendee == null ? null : Fields.email(attendee, "attendee"), null, null, null, status,
+        queryTime(ctx, "start_after"), queryTime(ctx, "start_before"), queryTime(ctx, "updated_since"));
+    store.send(new ListMeetings(Tenant.of(ctx).accountId(), filter, afterSeq, 0, limit))
+        .onSuccess(page -> {
+          JsonArray meetings = new JsonArray();
+          page.meetings().forEach(m -> meetings.add(PlatformJson.meeting(m)));
+          Responses.ok(ctx, new JsonObject()
+              .put("success", true)
+              .put("meetings", meetings)
+              .put("next_cursor", page.hasMore() ? PlatformJson.cursor(page.lastSeq()) : null)
+              .put("has_more", page.hasMore()));
+        })
+        .onFailure(e -> ctx.fail(failure(e, null)));
+  }
+
+  private void readSettings(RoutingContext ctx) {
+    settings.read(Tenant.of(ctx).accountId())
+        .onSuccess(s -> Responses.ok(ctx, new JsonObject().put("success", true).mergeIn(s)))
+        .onFailure(ctx::fail);
+  }
+
+  private void updateSettings(RoutingContext ctx) {
+    JsonObject body = JsonBodies.object(ctx);
+    List<String> redirectUris = null;
+    if (body.getValue("redirect_uris") != null) {
+      JsonArray given = Fields.requiredArray(body, "redirect_uris");
+      if (given.size() > MAX_REDIRECT_URIS) {
+        throw ApiException.invalidField("redirect_uris", "redirect_uris may list at most " + MAX_REDIRECT_URIS + " URLs");
+      }
+      redirectUris = new ArrayList<>();
+      for (Object uri : given) {
+        redirectUris.add(absoluteUrl(uri, "redirect_uris"));
+      }
+    }
+    boolean setWebhook = body.containsKey("webhook_url");
+    String webhookUrl = body.getValue("webhook_url") == null ? null : absoluteUrl(body.getValue("webhook_url"), "webhook_url");
+    settings.update(Tenant.of(ctx).accountId(), redirectUris, setWebhook, webhookUrl)
+        .onSuccess(s -> Responses.ok(ctx, new JsonObject().put("success", true).mergeIn(s)))
+        .onFailure(ctx::fail);
+  }
+
+  private void regenerateKey(RoutingContext ctx) {
+    Tenant tenant = Tenant.of(ctx);
+    String oldKeyId = Tenants.isApiKeyId(tenant.credentialId()) ? tenant.credentialId() : null;
+    tenants.rotateApiKey(tenant.accountId(), oldKeyId)
+        .onSuccess(key -> Responses.ok(ctx, new JsonObject()
+            .put("success", true)
+            .put("api_key", key.apiKey())
+            .put("message", "A new API key was generated. The previous key no longer works; store this one now,"
+                + " it is not shown again.")))
+        .onFailure(ctx::fail);
+  }
+
+  private static OffsetDateTime queryTime(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    return value == null ? null : Fields.time(name, value);
+  }
+
+  private static String absoluteUrl(Object value, String field) {
+    if (!(value instanceof String text) || text.length() > MAX_URL) {
+      throw ApiException.invalidField(field, field + " must hold URL strings of at most " + MAX_URL + " characters");
+    }
+    try {
+      URI uri = new URI(text);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if ((scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null) {
+        return text;
+      }
+    } catch (URISyntaxException e) {
+      // falls through to the error below
+    }
+    throw ApiException.invalidField(field, field + " must hold absolute http(s) URLs");
+  }
+
+  /**
+   * Syncline answers 404 alike for a meeting that does not exist, belongs to another platform or
+   * is already cancelled: nothing tells them apart.
+   */
+  private static Throwable failure(Throwable error, String meetingId) {
+    if (!(error instanceof MeetingStoreException store)) {
+      return error;
+    }
+    return switch (store.kind()) {
+      case NOT_FOUND, CANCELLED -> ApiException.notFound("meeting_not_found", "meeting " + meetingId + " not found");
+      case VERSION_MISMATCH -> ApiException.preconditionFailed(
+          "If-Match does not match the meeting's current ETag; read it again and retry");
+      default -> error;
+    };
+  }
+}

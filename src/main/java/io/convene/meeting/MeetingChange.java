@@ -1,0 +1,59 @@
+package io.convene.meeting;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What an update does to a meeting's content; the store applies it to the locked current row. */
+public sealed interface MeetingChange {
+  String DEFAULT_RESCHEDULE_REASON = "meeting_rescheduled";
+  String DEFAULT_UPDATE_REASON = "meeting_updated";
+
+  MeetingDraft apply(Meeting current);
+
+  String reason();
+
+  /** Whether the same update also cancels the meeting (the Accounts API's {@code cancelled: true}). */
+  default boolean cancels() {
+    return false;
+  }
+
+  /**
+   * The Platform API's update: new times, and optionally a new attendee list. People who stay keep
+   * everything known about them (id, names, mobile).
+   *
+   * @param attendeeEmails {@code null} keeps the current attendees
+   */
+  record Reschedule(OffsetDateTime start, OffsetDateTime end, List<String> attendeeEmails, String reason)
+      implements MeetingChange {
+
+    @Override
+    public MeetingDraft apply(Meeting current) {
+      List<Person> attendees = attendeeEmails == null ? current.attendees() : known(current, attendeeEmails);
+      MeetingDraft d = current.draft();
+      return new MeetingDraft(d.title(), d.description(), d.location(), start, end, d.hosts(), attendees, d.notes(),
+          d.conferencing(), d.calendarConnectionId());
+    }
+
+    private static List<Person> known(Meeting current, List<String> emails) {
+      List<Person> people = new ArrayList<>(emails.size());
+      for (String email : emails) {
+        Person given = Person.withEmail(email);
+        people.add(current.attendees().stream()
+            .filter(p -> p.emailKey().equals(given.emailKey()))
+            .findFirst()
+            .orElse(given));
+      }
+      return people;
+    }
+  }
+
+  /** The Accounts API's PUT: a full replacement of the mutable content, possibly cancelling too. */
+  record Replace(MeetingDraft draft, boolean cancels, String reason) implements MeetingChange {
+
+    @Override
+    public MeetingDraft apply(Meeting current) {
+      return draft;
+    }
+  }
+}

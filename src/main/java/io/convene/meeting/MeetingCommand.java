@@ -1,0 +1,65 @@
+package io.convene.meeting;
+
+import io.vertx.core.Future;
+
+import java.time.OffsetDateTime;
+
+/**
+ * A message to the meeting store. Each command knows which store operation answers it, so the
+ * verticle needs no dispatch table; {@code R} is the reply's type.
+ */
+public sealed interface MeetingCommand<R> {
+
+  Future<R> execute(MeetingSql sql);
+
+  record CreateMeeting(String accountId, MeetingDraft draft) implements MeetingCommand<Meeting> {
+    @Override
+    public Future<Meeting> execute(MeetingSql sql) {
+      return sql.create(this);
+    }
+  }
+
+  record GetMeeting(String accountId, String meetingId) implements MeetingCommand<Meeting> {
+    @Override
+    public Future<Meeting> execute(MeetingSql sql) {
+      return sql.get(accountId, meetingId);
+    }
+  }
+
+  /**
+   * One page in creation order: after the cursor {@code afterSeq} when given (keyset paging, stable
+   * while meetings change), else from {@code offset}.
+   */
+  record ListMeetings(String accountId, MeetingFilter filter, Long afterSeq, int offset, int limit)
+      implements MeetingCommand<MeetingPage> {
+    @Override
+    public Future<MeetingPage> execute(MeetingSql sql) {
+      return sql.list(this);
+    }
+  }
+
+  /** @param expectedVersion {@code null} when the caller does not care (no If-Match) */
+  record UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change)
+      implements MeetingCommand<Meeting> {
+    @Override
+    public Future<Meeting> execute(MeetingSql sql) {
+      return sql.update(this);
+    }
+  }
+
+  record CancelMeeting(String accountId, String meetingId, Integer expectedVersion)
+      implements MeetingCommand<Meeting> {
+    @Override
+    public Future<Meeting> execute(MeetingSql sql) {
+      return sql.cancel(this);
+    }
+  }
+
+  /** Readiness: answers when the database answers. */
+  record CheckDatabase() implements MeetingCommand<OffsetDateTime> {
+    @Override
+    public Future<OffsetDateTime> execute(MeetingSql sql) {
+      return sql.databaseTime();
+    }
+  }
+}

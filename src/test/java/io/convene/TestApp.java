@@ -1,0 +1,88 @@
+package io.convene;
+
+import io.convene.config.ConfigLoader;
+import io.convene.config.ConveneConfig;
+import io.convene.db.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A whole Convene on a fresh database and a free port, started the way Main starts it. */
+public final class TestApp {
+  public static final String ADMIN_TOKEN = "test-admin-token";
+
+  public final Vertx vertx;
+  public final ConveneConfig config;
+  public final Database database;
+  public final WebClient client;
+  private final ByteArrayOutputStream console;
+
+  private TestApp(Vertx vertx, ConveneConfig config, Database database, ByteArrayOutputStream console) {
+    this.vertx = vertx;
+    this.config = config;
+    this.database = database;
+    this.console = console;
+    this.client = WebClient.create(vertx, new WebClientOptions()
+        .setDefaultHost("127.0.0.1")
+        .setDefaultPort(config.httpPort()));
+  }
+
+  /** Starts with the admin token set and bootstrap off; {@code env} overrides, as CONVENE_* variables would. */
+  public static Future<TestApp> start(Vertx vertx, Map<String, String> env) {
+    return start(vertx, TestDatabase.fresh(), env);
+  }
+
+  public static Future<TestApp> start(Vertx vertx, Database database, Map<String, String> env) {
+    Map<String, String> all = new HashMap<>();
+    all.put("CONVENE_HTTP_HOST", "127.0.0.1");
+    all.put("CONVENE_HTTP_PORT", String.valueOf(freePort()));
+    all.put("CONVENE_ADMIN_TOKEN", ADMIN_TOKEN);
+    all.put("CONVENE_BOOTSTRAP", "false");
+    all.put("CONVENE_EVENT_LOOPS", "2");
+    all.put("CONVENE_DATA_DIR", "target/test-data");
+    all.putAll(env);
+    all.values().removeIf(v -> v == null);
+    ConveneConfig config = ConfigLoader.load(new String[0], all);
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    return Application.start(vertx, config, database, new PrintStream(console, true))
+        .map(v -> new TestApp(vertx, config, database, console));
+  }
+
+  public static Future<TestApp> start(Vertx vertx) {
+    return start(vertx, Map.of());
+  }
+
+  public String console() {
+    return console.toString();
+  }
+
+  /** Creates a tenant through the admin API: {@code {id, name, api_key, oauth_client}}. */
+  public Future<JsonObject> createAccount(String name) {
+    return client.post("/admin/v1/accounts")
+        .bearerTokenAuthentication(ADMIN_TOKEN)
+        .sendJsonObject(new JsonObject().put("name", name))
+        .map(response -> {
+          if (response.statusCode() != 201) {
+            throw new IllegalStateException("account creation answered " + response.statusCode() + " " + response.bodyAsString());
+          }
+          return response.bodyAsJsonObject();
+        });
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package io.convene.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+  @Test
+  void defaultsComeFromConfigJson() {
+    ConveneConfig config = ConfigLoader.load(new String[0], Map.of());
+    assertEquals("0.0.0.0", config.httpHost());
+    assertEquals(8080, config.httpPort());
+    assertNull(config.databaseUrl());
+    assertEquals(Path.of("./data"), config.dataDir());
+    assertNull(config.adminToken());
+    assertEquals(Runtime.getRuntime().availableProcessors(), config.eventLoops());
+    assertTrue(config.bootstrap(), "bootstrap defaults to on with the embedded database");
+    assertEquals(65536, config.maxBodyBytes());
+  }
+
+  @Test
+  void fileThenEnvironmentThenCommandLine(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("convene.json");
+    Files.writeString(file, "{\"http_port\": 7000, \"http_host\": \"127.0.0.1\", \"max_body_bytes\": 2048}");
+    Map<String, String> env = Map.of(
+        "CONVENE_CONFIG", file.toString(),
+        "CONVENE_HTTP_PORT", "7001",
+        "CONVENE_MAX_BODY_BYTES", "4096");
+    ConveneConfig config = ConfigLoader.load(new String[] {"--http-port", "7002"}, env);
+    assertEquals(7002, config.httpPort(), "command line beats environment");
+    assertEquals(4096, config.maxBodyBytes(), "environment beats file");
+    assertEquals("127.0.0.1", config.httpHost(), "file beats packaged defaults");
+  }
+
+  @Test
+  void optionsAcceptEqualsForm() {
+    ConveneConfig config = ConfigLoader.load(new String[] {"--event-loops=3", "--admin-token=s3cret"}, Map.of());
+    assertEquals(3, config.eventLoops());
+    assertEquals("s3cret", config.adminToken());
+  }
+
+  @Test
+  void bootstrapIsOffWithAnExternalDatabaseUnlessAskedFor() {
+    String url = "postgresql://convene:pw@db.internal:5432/convene";
+    assertFalse(ConfigLoader.load(new String[0], Map.of("CONVENE_DATABASE_URL", url)).bootstrap());
+    assertTrue(ConfigLoader.load(new String[0], Map.of("CONVENE_DATABASE_URL", url, "CONVENE_BOOTSTRAP", "true"))
+        .bootstrap());
+    assertFalse(ConfigLoader.load(new String[0], Map.of("CONVENE_BOOTSTRAP", "off")).bootstrap());
+  }
+
+  @Test
+  void badValuesNameTheKey() {
+    ConfigException port = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_HTTP_PORT", "eighty")));
+    assertEquals("http_port (CONVENE_HTTP_PORT, --http-port) = 'eighty' is not a whole number", port.getMessage());
+
+    ConfigException range = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[] {"--http-port", "70000"}, Map.of()));
+    assertEquals("http_port (CONVENE_HTTP_PORT, --http-port) = '70000' must be between 0 and 65535", range.getMessage());
+
+    ConfigException bool = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_BOOTSTRAP", "maybe")));
+    assertEquals("bootstrap (CONVENE_BOOTSTRAP, --bootstrap) = 'maybe' must be true or false", bool.getMessage());
+
+    ConfigException url = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_DATABASE_URL", "mysql://u:secret@h/db")));
+    assertEquals("database_url (CONVENE_DATABASE_URL, --database-url) = 'mysql://***@h/db' is not a"
+        + " postgresql://user:password@host:port/database URL", url.getMessage(), "the password is not echoed");
+
+    ConfigException loops = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_EVENT_LOOPS", "0")));
+    assertTrue(loops.getMessage().startsWith("event_loops (CONVENE_EVENT_LOOPS, --event-loops)"));
+  }
+
+  @Test
+  void unknownOptionsAreRefused() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[] {"--http-prot", "1"}, Map.of()));
+    assertTrue(e.getMessage().startsWith("unknown option --http-prot; known: "), e.getMessage());
+  }
+
+  @Test
+  void unreadableConfigFileIsNamed(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.json");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[] {"--config", missing.toString()}, Map.of()));
+    assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+  }
+}
