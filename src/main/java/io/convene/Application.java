@@ -7,6 +7,8 @@ import io.convene.http.HttpVerticle;
 import io.convene.http.Idempotency;
 import io.convene.http.RateLimiter;
 import io.convene.meeting.MeetingStoreVerticle;
+import io.convene.secrets.SecretBox;
+import io.convene.secrets.SecretsCheck;
 import io.convene.tenant.Tenants;
 import io.convene.tenant.Tenants.NewAccount;
 import io.vertx.core.DeploymentOptions;
@@ -29,11 +31,14 @@ public final class Application {
     RateLimiter rateLimiter = config.rateLimitPerMinute() > 0 ? new RateLimiter(config.rateLimitPerMinute()) : null;
     return vertx.executeBlocking(() -> {
           database.migrate();
-          return null;
+          byte[] key = config.secretsKeyBytes();
+          return key != null ? new SecretBox(key) : SecretBox.fromKeyFile(config.secretsKeyFile());
         })
-        .compose(migrated -> config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.succeededFuture())
-        .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
-        .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(config, database, rateLimiter), perEventLoop))
+        .compose(secrets -> SecretsCheck.verify(database.pool(vertx), secrets)
+            .map(checked -> new Services(config, database, secrets, rateLimiter)))
+        .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
+            .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
+            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop)))
         .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
         .mapEmpty();
   }

@@ -19,6 +19,7 @@ import java.util.Map;
 /** A whole Convene on a fresh database and a free port, started the way Main starts it. */
 public final class TestApp {
   public static final String ADMIN_TOKEN = "test-admin-token";
+  public static final String SECRETS_KEY = "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE=";
 
   public final Vertx vertx;
   public final ConveneConfig config;
@@ -49,6 +50,7 @@ public final class TestApp {
     all.put("CONVENE_BOOTSTRAP", "false");
     all.put("CONVENE_EVENT_LOOPS", "2");
     all.put("CONVENE_DATA_DIR", "target/test-data");
+    all.put("CONVENE_SECRETS_KEY", SECRETS_KEY);
     all.putAll(env);
     all.values().removeIf(v -> v == null);
     ConveneConfig config = ConfigLoader.load(new String[0], all);

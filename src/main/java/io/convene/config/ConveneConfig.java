@@ -14,6 +14,8 @@ import java.util.Locale;
  * @param bootstrap    create a first tenant and print its credentials when the database has none
  * @param rateLimitPerMinute requests per minute per credential; 0 turns rate limiting off
  * @param maxAttendees       people on one meeting, per list
+ * @param secretsKey         base64 of the 32-byte AES key that seals stored secrets; {@code null} means the
+ *                           key file in the data directory (embedded database only)
  */
 public record ConveneConfig(
     String httpHost,
@@ -26,7 +28,8 @@ public record ConveneConfig(
     boolean bootstrap,
     int maxBodyBytes,
     int rateLimitPerMinute,
-    int maxAttendees) {
+    int maxAttendees,
+    String secretsKey) {
 
   public boolean embeddedDatabase() {
     return databaseUrl == null;
@@ -52,7 +55,38 @@ public record ConveneConfig(
         bootstrap != null ? bootstrap == 1 : databaseUrl == null,
         v.requiredInt("max_body_bytes", 1024, 64 * 1024 * 1024),
         v.requiredInt("rate_limit_per_minute", 0, 100_000_000),
-        v.requiredInt("max_attendees", 1, 10_000));
+        v.requiredInt("max_attendees", 1, 10_000),
+        secretsKey(v, databaseUrl));
+  }
+
+  /** The configured key, decoded; an external database needs one, shared by every instance. */
+  public byte[] secretsKeyBytes() {
+    return secretsKey == null ? null : java.util.Base64.getDecoder().decode(secretsKey);
+  }
+
+  public Path secretsKeyFile() {
+    return dataDir.resolve("secrets.key");
+  }
+
+  private static String secretsKey(Values v, String databaseUrl) {
+    String key = v.optionalString("secrets_key");
+    if (key == null) {
+      if (databaseUrl != null) {
+        throw new ConfigException("secrets_key (CONVENE_SECRETS_KEY, --secrets-key) must be set when database_url is:"
+            + " every instance needs the same key (make one with: openssl rand -base64 32)");
+      }
+      return null;
+    }
+    v.check("secrets_key", key, ConveneConfig::isSecretsKey, "is not the base64 of 32 random bytes");
+    return key;
+  }
+
+  private static boolean isSecretsKey(String key) {
+    try {
+      return java.util.Base64.getDecoder().decode(key).length == 32;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static boolean isPostgresUrl(String url) {
@@ -132,7 +166,11 @@ public record ConveneConfig(
     }
 
     private static String redact(String key, String value) {
-      return key.equals("database_url") ? value.replaceAll("://[^@/]*@", "://***@") : value;
+      return switch (key) {
+        case "database_url" -> value.replaceAll("://[^@/]*@", "://***@");
+        case "secrets_key", "admin_token" -> "***";
+        default -> value;
+      };
     }
 
     private static ConfigException invalid(String key, String value, String problem) {

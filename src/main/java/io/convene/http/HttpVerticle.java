@@ -1,7 +1,7 @@
 package io.convene.http;
 
 import io.convene.config.ConveneConfig;
-import io.convene.db.Database;
+import io.convene.Services;
 import io.convene.auth.TenantAuthHandler;
 import io.convene.http.admin.AdminRoutes;
 import io.convene.http.platform.PlatformRoutes;
@@ -26,15 +26,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class HttpVerticle extends VerticleBase {
   private static final int[] ROUTER_ERRORS = {400, 401, 403, 404, 405, 413, 415, 500};
 
+  private final Services services;
   private final ConveneConfig config;
-  private final Database database;
-  private final RateLimiter rateLimiter;
 
-  /** @param rateLimiter shared by every instance in the process; {@code null} when rate limiting is off */
-  public HttpVerticle(ConveneConfig config, Database database, RateLimiter rateLimiter) {
-    this.config = config;
-    this.database = database;
-    this.rateLimiter = rateLimiter;
+  public HttpVerticle(Services services) {
+    this.services = services;
+    this.config = services.config();
   }
 
   @Override
@@ -46,7 +43,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Router router() {
-    Pool pool = database.pool(vertx);
+    Pool pool = services.database().pool(vertx);
     Tenants tenants = new Tenants(pool);
     MeetingStore store = new MeetingStore(vertx.eventBus());
     Router router = Router.router(vertx);
@@ -65,8 +62,8 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     router.route("/v1/*").handler(new TenantAuthHandler(tenants));
-    if (rateLimiter != null) {
-      router.route("/v1/*").handler(rateLimiter);
+    if (services.rateLimiter() != null) {
+      router.route("/v1/*").handler(services.rateLimiter());
     }
     router.route("/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
         .method(HttpMethod.DELETE).handler(new Idempotency(pool));

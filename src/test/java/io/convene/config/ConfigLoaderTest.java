@@ -50,12 +50,15 @@ class ConfigLoaderTest {
     assertEquals("s3cret", config.adminToken());
   }
 
+  private static final String KEY = "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE=";
+
   @Test
   void bootstrapIsOffWithAnExternalDatabaseUnlessAskedFor() {
     String url = "postgresql://convene:pw@db.internal:5432/convene";
-    assertFalse(ConfigLoader.load(new String[0], Map.of("CONVENE_DATABASE_URL", url)).bootstrap());
-    assertTrue(ConfigLoader.load(new String[0], Map.of("CONVENE_DATABASE_URL", url, "CONVENE_BOOTSTRAP", "true"))
+    assertFalse(ConfigLoader.load(new String[0], Map.of("CONVENE_DATABASE_URL", url, "CONVENE_SECRETS_KEY", KEY))
         .bootstrap());
+    assertTrue(ConfigLoader.load(new String[0], Map.of("CONVENE_DATABASE_URL", url, "CONVENE_SECRETS_KEY", KEY,
+        "CONVENE_BOOTSTRAP", "true")).bootstrap());
     assertFalse(ConfigLoader.load(new String[0], Map.of("CONVENE_BOOTSTRAP", "off")).bootstrap());
   }
 
@@ -81,6 +84,20 @@ class ConfigLoaderTest {
     ConfigException loops = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(new String[0], Map.of("CONVENE_EVENT_LOOPS", "0")));
     assertTrue(loops.getMessage().startsWith("event_loops (CONVENE_EVENT_LOOPS, --event-loops)"));
+  }
+
+  @Test
+  void anExternalDatabaseNeedsASharedSecretsKey() {
+    String url = "postgresql://convene:pw@db.internal:5432/convene";
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_DATABASE_URL", url)));
+    assertEquals("secrets_key (CONVENE_SECRETS_KEY, --secrets-key) must be set when database_url is: every instance"
+        + " needs the same key (make one with: openssl rand -base64 32)", missing.getMessage());
+    ConfigException shortKey = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_SECRETS_KEY", "c2hvcnQ=")));
+    assertEquals("secrets_key (CONVENE_SECRETS_KEY, --secrets-key) = '***' is not the base64 of 32 random bytes",
+        shortKey.getMessage(), "the key is not echoed");
+    assertEquals(32, ConfigLoader.load(new String[0], Map.of("CONVENE_SECRETS_KEY", KEY)).secretsKeyBytes().length);
   }
 
   @Test

@@ -1,0 +1,14 @@
+package io.convene;
+
+import io.convene.config.ConveneConfig;
+import io.convene.db.Database;
+import io.convene.http.RateLimiter;
+import io.convene.secrets.SecretBox;
+
+/**
+ * What every verticle of one process shares, built once at start and handed to each instance.
+ *
+ * @param rateLimiter {@code null} when rate limiting is off
+ */
+public record Services(ConveneConfig config, Database database, SecretBox secrets, RateLimiter rateLimiter) {
+}
