@@ -13,7 +13,10 @@ import io.convene.meeting.MeetingStore;
 import io.convene.tenant.Tenants;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -39,6 +42,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = router();
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router)
+        .invalidRequestHandler(HttpVerticle::invalidRequest)
         .listen();
   }
 
@@ -52,6 +56,7 @@ public final class HttpVerticle extends VerticleBase {
       router.errorHandler(status, errors);
     }
     router.route().handler(new RequestIds());
+    router.route().handler(new PathGuard());
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     router.route().failureHandler(errors);
 
@@ -69,6 +74,29 @@ public final class HttpVerticle extends VerticleBase {
         .method(HttpMethod.DELETE).handler(new Idempotency(pool));
     PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool), config);
     return router;
+  }
+
+  /**
+   * Requests the HTTP decoder refused before any route could run (a request line or headers over
+   * Netty's limits, a malformed request): still answered in the error shape, then the connection closes.
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ApiException error;
+    if (cause instanceof TooLongHttpLineException) {
+      error = new ApiException(414, "uri_too_long", "the request line is too long", null);
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      error = new ApiException(431, "headers_too_large", "the request headers are too large", null);
+    } else {
+      error = ApiException.badRequest("bad_request", "the request is not valid HTTP", null);
+    }
+    String requestId = io.convene.Ids.request();
+    request.response()
+        .setStatusCode(error.status())
+        .putHeader(RequestIds.HEADER, requestId)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close")
+        .end(ErrorRenderer.body(error, requestId).toBuffer());
   }
 
   private static void ready(RoutingContext ctx, MeetingStore store) {

@@ -2,6 +2,7 @@ package io.convene.http.admin;
 
 import io.convene.auth.AdminAuthHandler;
 import io.convene.http.ApiException;
+import io.convene.http.Fields;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;
 import io.convene.tenant.Tenants;
@@ -33,15 +34,8 @@ public final class AdminRoutes {
   }
 
   private void createAccount(RoutingContext ctx) {
-    JsonObject body = JsonBodies.object(ctx);
-    Object name = body.getValue("name");
-    if (!(name instanceof String text) || text.isBlank()) {
-      throw ApiException.invalidField("name", "name is required and must be a non-empty string");
-    }
-    if (text.length() > MAX_NAME_LENGTH) {
-      throw ApiException.invalidField("name", "name must be at most " + MAX_NAME_LENGTH + " characters");
-    }
-    tenants.createAccount(text.strip())
+    String name = Fields.requiredString(JsonBodies.object(ctx), "name", MAX_NAME_LENGTH);
+    tenants.createAccount(name.strip())
         .onSuccess(account -> Responses.json(ctx, 201, accountJson(account)))
         .onFailure(ctx::fail);
   }

@@ -1,0 +1,254 @@
+package io.convene.reliability;
+
+import io.convene.TestApp;
+import io.convene.TestCalls;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A generated corpus of hostile requests across every endpoint: each answer is a 2xx (odd but
+ * valid input) or a 4xx in the error shape, never a 5xx; the server stays healthy and another
+ * tenant's data is untouched.
+ */
+@ExtendWith(VertxExtension.class)
+class HostileInputTest {
+  private static final List<String> HOSTILE_VALUES = List.of(
+      "", " ", "\u0000", "a\u0000b", "\u001b[31m", "'; DROP TABLE meetings; --", "\" OR 1=1 --",
+      "<script>alert(1)</script>", "${jndi:ldap://x/a}", "%00", "../../etc/passwd", "\uD83D\uDE00",
+      "\u202Eevil", "x".repeat(20_000), "null", "[]", "{}");
+  private static final List<Object> WRONG_TYPES = List.of(
+      42, -1, 0, Long.MAX_VALUE, 1.5e308, -0.0, true, false, new JsonArray(), new JsonObject(),
+      new JsonArray().add(new JsonArray()), new JsonObject().put("$ne", 1));
+  private static final List<String> TIMES = List.of(
+      "2025-03-09T02:30:00-08:00", "2025-11-02T01:30:00-07:00", "2024-02-29T10:00:00Z", "2025-02-29T10:00:00Z",
+      "2025-11-26T24:00:00Z", "2025-11-26T15:00:60Z", "2025-11-26T15:00:00+25:00", "0000-01-01T00:00:00Z",
+      "99999-01-01T00:00:00Z", "2025-11-26T15:00:00.1234567891Z", "2025-11-26t15:00:00z", "");
+  private static final List<String> BAD_IDS = List.of(
+      "..%2F..%2Fadmin", "%2e%2e", "meet_%00", "%00", "x".repeat(3_000), "meet_%3Cscript%3E", "%ZZ",
+      "meet_%E2%80%AE", "%C3%28", "meet_'--", "%20", "..");
+  private static final List<String> EMAILS = List.of(
+      "josé.niño@exämple.com", "用户@例子.广告", "a+b+c@example.co.uk", "\"quoted\"@example.com", "a@b",
+      "@example.com", "a@", "a@@example.com", "a@example..com", "a b@example.com", "a\u0000@example.com",
+      "x".repeat(300) + "@example.com");
+
+  private TestApp app;
+  private TestCalls acme;
+  private String acmeKey;
+  private String acmeAccountId;
+  private String acmeMeeting;
+  private TestCalls globex;
+  private String globexMeeting;
+  private JsonObject globexBefore;
+  private int count;
+  private final List<String> failures = new ArrayList<>();
+
+  @BeforeEach
+  void start(Vertx vertx) {
+    app = TestApp.start(vertx).await();
+    JsonObject acmeAccount = app.createAccount("Acme").await();
+    acmeAccountId = acmeAccount.getString("id");
+    acmeKey = acmeAccount.getString("api_key");
+    acme = TestCalls.withKey(app, acmeKey);
+    globex = TestCalls.withKey(app, app.createAccount("Globex").await().getString("api_key"));
+    acmeMeeting = acme.post("/v1/schedule", schedule()).await().bodyAsJsonObject().getString("meeting_id");
+    globexMeeting = globex.post("/v1/schedule", schedule()).await().bodyAsJsonObject().getString("meeting_id");
+    globexBefore = globex.get("/v1/meetings/" + globexMeeting).await().bodyAsJsonObject();
+  }
+
+  private static JsonObject schedule() {
+    return new JsonObject()
+        .put("attendees", new JsonArray().add("alice@example.com").add("bob@example.com"))
+        .put("start_time", "2025-11-25T14:00:00-08:00")
+        .put("duration_minutes", 30)
+        .put("title", "Intro call")
+        .put("description", "agenda")
+        .put("location", "Room 1");
+  }
+
+  private static JsonObject update() {
+    return new JsonObject()
+        .put("start_time", "2025-11-26T15:00:00-08:00")
+        .put("end_time", "2025-11-26T15:30:00-08:00")
+        .put("attendees", new JsonArray().add("alice@example.com").add("bob@example.com"))
+        .put("reason", "Rescheduled due to conflict");
+  }
+
+  private record Target(HttpMethod method, String path, JsonObject body, boolean admin) {
+  }
+
+  private List<Target> jsonTargets() {
+    return List.of(
+        new Target(HttpMethod.POST, "/v1/schedule", schedule(), false),
+        new Target(HttpMethod.PUT, "/v1/meetings/" + acmeMeeting, update(), false),
+        new Target(HttpMethod.PUT, "/v1/platform/settings", new JsonObject()
+            .put("redirect_uris", new JsonArray().add("https://app.example.com/cb"))
+            .put("webhook_url", "https://app.example.com/hook"), false),
+        new Target(HttpMethod.POST, "/admin/v1/accounts", new JsonObject().put("name", "Initech"), true));
+  }
+
+  /** Sends one hostile request and checks the answer; failures are collected, not thrown, to see them all. */
+  private void expectNoServerError(String label, HttpMethod method, String path, MultiMap headers, Buffer body,
+                                   boolean admin) {
+    count++;
+    HttpRequest<Buffer> request = app.client.request(method, path);
+    if (admin) {
+      request.bearerTokenAuthentication(TestApp.ADMIN_TOKEN);
+    } else {
+      request.bearerTokenAuthentication(acmeKey);
+    }
+    if (headers != null) {
+      request.putHeaders(headers);
+    }
+    HttpResponse<Buffer> response;
+    try {
+      response = (body == null ? request.send() : request.sendBuffer(body)).await();
+    } catch (Exception e) {
+      failures.add(label + ": no answer (" + e + ")");
+      return;
+    }
+    int status = response.statusCode();
+    if (status >= 500) {
+      failures.add(label + ": " + status + " " + response.bodyAsString());
+    } else if (status >= 400 && !isErrorShape(response)) {
+      failures.add(label + ": " + status + " not in the error shape: " + response.bodyAsString());
+    } else if (status < 200 || (status >= 300 && status < 400)) {
+      failures.add(label + ": unexpected " + status);
+    }
+  }
+
+  private static boolean isErrorShape(HttpResponse<Buffer> response) {
+    try {
+      JsonObject body = response.bodyAsJsonObject();
+      JsonObject error = body.getJsonObject("error");
+      return Boolean.FALSE.equals(body.getBoolean("success")) && error != null
+          && error.getString("code") != null && error.getString("message") != null
+          && body.getString("request_id") != null
+          && body.getString("request_id").equals(response.getHeader("X-Request-Id"));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static Buffer json(Object value) {
+    return Buffer.buffer(value instanceof JsonObject o ? o.encode() : String.valueOf(value));
+  }
+
+  private static MultiMap jsonType() {
+    return MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
+  }
+
+  @Test
+  void hostileRequestsNeverGetAServerError() {
+    for (Target t : jsonTargets()) {
+      String base = t.method() + " " + t.path();
+      String valid = t.body().encode();
+      for (int cut : new int[] {1, valid.length() / 4, valid.length() / 2, valid.length() - 1}) {
+        expectNoServerError(base + " truncated@" + cut, t.method(), t.path(), jsonType(), Buffer.buffer(valid.substring(0, cut)), t.admin());
+      }
+      Buffer invalidUtf8 = Buffer.buffer(valid.substring(0, valid.length() / 2).getBytes(StandardCharsets.UTF_8))
+          .appendBytes(new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF}).appendString(valid.substring(valid.length() / 2));
+      expectNoServerError(base + " invalid UTF-8", t.method(), t.path(), jsonType(), invalidUtf8, t.admin());
+      expectNoServerError(base + " deep nesting", t.method(), t.path(), jsonType(),
+          Buffer.buffer("{\"a\":".repeat(3_000) + "1" + "}".repeat(3_000)), t.admin());
+      expectNoServerError(base + " huge array", t.method(), t.path(), jsonType(),
+          Buffer.buffer("[" + "1,".repeat(40_000) + "1]"), t.admin());
+      for (String notObject : List.of("[]", "\"text\"", "123", "null", "true", "")) {
+        expectNoServerError(base + " body " + notObject, t.method(), t.path(), jsonType(), Buffer.buffer(notObject), t.admin());
+      }
+      expectNoServerError(base + " text/plain", t.method(), t.path(),
+          MultiMap.caseInsensitiveMultiMap().add("Content-Type", "text/plain"), Buffer.buffer(valid), t.admin());
+      expectNoServerError(base + " duplicate keys", t.method(), t.path(), jsonType(),
+          Buffer.buffer(valid.replaceFirst("\\{", "{\"title\": 1, \"title\": [], ")), t.admin());
+      for (String field : t.body().fieldNames()) {
+        for (Object wrong : WRONG_TYPES) {
+          expectNoServerError(base + " " + field + "=" + wrong, t.method(), t.path(), jsonType(),
+              json(t.body().copy().put(field, wrong)), t.admin());
+        }
+        for (String hostile : HOSTILE_VALUES) {
+          expectNoServerError(base + " " + field + "=" + abbreviate(hostile), t.method(), t.path(), jsonType(),
+              json(t.body().copy().put(field, hostile)), t.admin());
+          expectNoServerError(base + " " + field + "=[" + abbreviate(hostile) + "]", t.method(), t.path(), jsonType(),
+              json(t.body().copy().put(field, new JsonArray().add(hostile))), t.admin());
+        }
+      }
+      expectNoServerError(base + " number out of range", t.method(), t.path(), jsonType(),
+          Buffer.buffer(valid.replaceFirst("\\{", "{\"duration_minutes\": 1e999999, ")), t.admin());
+    }
+    for (String time : TIMES) {
+      expectNoServerError("schedule start " + time, HttpMethod.POST, "/v1/schedule", jsonType(),
+          json(schedule().put("start_time", time)), false);
+      expectNoServerError("update end " + time, HttpMethod.PUT, "/v1/meetings/" + acmeMeeting, jsonType(),
+          json(update().put("end_time", time)), false);
+      expectNoServerError("list start_after " + time, HttpMethod.GET, "/v1/meetings?start_after=" + urlEncode(time),
+          null, null, false);
+    }
+    for (String email : EMAILS) {
+      expectNoServerError("email " + abbreviate(email), HttpMethod.POST, "/v1/schedule", jsonType(),
+          json(schedule().put("attendees", new JsonArray().add(email))), false);
+      expectNoServerError("filter " + abbreviate(email), HttpMethod.GET, "/v1/meetings?attendee=" + urlEncode(email),
+          null, null, false);
+    }
+    for (String id : BAD_IDS) {
+      for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.DELETE)) {
+        expectNoServerError(method + " id " + abbreviate(id), method, "/v1/meetings/" + id,
+            method == HttpMethod.PUT ? jsonType() : null, method == HttpMethod.PUT ? json(update()) : null, false);
+      }
+      expectNoServerError("admin key " + abbreviate(id), HttpMethod.POST, "/admin/v1/accounts/" + id + "/api-keys",
+          null, null, true);
+      expectNoServerError("admin revoke " + abbreviate(id), HttpMethod.DELETE,
+          "/admin/v1/accounts/" + acmeAccountId + "/api-keys/" + id, null, null, true);
+    }
+    for (String query : List.of("limit=-1", "limit=0", "limit=abc", "limit=99999999999999999999", "limit=1.5",
+        "cursor=%00", "cursor=" + "A".repeat(5_000), "status=%00", "status[]=x", "limit=10&limit=20",
+        "updated_since=%00", "attendee=%00")) {
+      expectNoServerError("list ?" + abbreviate(query), HttpMethod.GET, "/v1/meetings?" + query, null, null, false);
+    }
+    MultiMap twoKeys = MultiMap.caseInsensitiveMultiMap().add("X-API-Key", "sk_live_a").add("X-API-Key", "sk_live_b");
+    expectNoServerError("duplicate X-API-Key", HttpMethod.GET, "/v1/meetings", twoKeys, null, false);
+    MultiMap twoIdem = jsonType().add("Idempotency-Key", "a").add("Idempotency-Key", "b");
+    expectNoServerError("duplicate Idempotency-Key", HttpMethod.POST, "/v1/schedule", twoIdem, json(schedule()), false);
+    for (String idem : List.of("x".repeat(300), "caf\u00e9", "a b", "%00")) {
+      expectNoServerError("Idempotency-Key " + abbreviate(idem), HttpMethod.POST, "/v1/schedule",
+          jsonType().add("Idempotency-Key", idem), json(schedule()), false);
+    }
+    for (String ifMatch : List.of("\"" + "x".repeat(5_000) + "\"", "\"" + acmeMeeting + ".99999999999999\"", "W/", ",,,")) {
+      expectNoServerError("If-Match " + abbreviate(ifMatch), HttpMethod.PUT, "/v1/meetings/" + acmeMeeting,
+          jsonType().add("If-Match", ifMatch), json(update()), false);
+    }
+    expectNoServerError("oversized header", HttpMethod.GET, "/v1/meetings",
+        MultiMap.caseInsensitiveMultiMap().add("X-Junk", "j".repeat(20_000)), null, false);
+    expectNoServerError("overlong URL", HttpMethod.GET, "/v1/meetings?attendee=" + "a".repeat(10_000), null, null, false);
+
+    assertTrue(count >= 300, "only " + count + " requests in the corpus");
+    assertEquals(List.of(), failures, failures.size() + " of " + count + " requests failed");
+    assertEquals(200, app.client.get("/health/ready").send().await().statusCode(), "the server stays healthy");
+    assertEquals(globexBefore, globex.get("/v1/meetings/" + globexMeeting).await().bodyAsJsonObject(),
+        "another tenant's data is untouched");
+  }
+
+  private static String abbreviate(String s) {
+    String shown = s.replaceAll("\\p{Cntrl}", "?");
+    return shown.length() > 40 ? shown.substring(0, 40) + "…(" + s.length() + ")" : shown;
+  }
+
+  private static String urlEncode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
