@@ -22,10 +22,23 @@ import java.io.PrintStream;
  * the store and the HTTP front, one instance of each per event loop. Main and the tests share it.
  */
 public final class Application {
-  private Application() {
+  private final Vertx vertx;
+  private final String httpDeployment;
+
+  private Application(Vertx vertx, String httpDeployment) {
+    this.vertx = vertx;
+    this.httpDeployment = httpDeployment;
   }
 
-  public static Future<Void> start(Vertx vertx, ConveneConfig config, Database database, PrintStream console) {
+  /**
+   * Stops taking requests and lets those in flight finish (they still reach the store and the
+   * database), up to the drain time. Closing Vert.x afterwards stops the rest.
+   */
+  public Future<Void> drain() {
+    return vertx.undeploy(httpDeployment);
+  }
+
+  public static Future<Application> start(Vertx vertx, ConveneConfig config, Database database, PrintStream console) {
     vertx.eventBus().registerCodec(new LocalCodec());
     DeploymentOptions perEventLoop = new DeploymentOptions().setInstances(config.eventLoops());
     RateLimiter rateLimiter = config.rateLimitPerMinute() > 0 ? new RateLimiter(config.rateLimitPerMinute()) : null;
@@ -40,7 +53,7 @@ public final class Application {
             .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
             .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop)))
         .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
-        .mapEmpty();
+        .map(httpDeployment -> new Application(vertx, httpDeployment));
   }
 
   private static void expireIdempotencyKeysHourly(Vertx vertx, Database database) {

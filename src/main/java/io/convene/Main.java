@@ -44,7 +44,7 @@ public final class Main {
         database = Database.fromUrl(config.databaseUrl(), config.databasePoolSize());
       }
       running.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
-      Application.start(running.vertx, config, database, System.out).await(60, TimeUnit.SECONDS);
+      running.application = Application.start(running.vertx, config, database, System.out).await(60, TimeUnit.SECONDS);
       LOG.info("Convene ready on http://{}:{} ({} event loops, {} database)", config.httpHost(), config.httpPort(),
           config.eventLoops(), config.embeddedDatabase() ? "embedded" : "external");
     } catch (Exception e) {
@@ -75,6 +75,7 @@ public final class Main {
   private static final class Running {
     private final AtomicBoolean stopped = new AtomicBoolean();
     volatile Vertx vertx;
+    volatile Application application;
     volatile EmbeddedPostgres embedded;
 
     void stop() {
@@ -82,7 +83,11 @@ public final class Main {
         return;
       }
       if (vertx != null) {
+        LOG.info("Stopping: no new requests; in-flight requests may finish");
         try {
+          if (application != null) {
+            application.drain().await(60, TimeUnit.SECONDS);
+          }
           vertx.close().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
           LOG.warn("Vert.x did not close cleanly: {}", e.getMessage());

@@ -22,13 +22,16 @@ public final class TestApp {
   public static final String SECRETS_KEY = "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE=";
 
   public final Vertx vertx;
+  public final Application application;
   public final ConveneConfig config;
   public final Database database;
   public final WebClient client;
   private final ByteArrayOutputStream console;
 
-  private TestApp(Vertx vertx, ConveneConfig config, Database database, ByteArrayOutputStream console) {
+  private TestApp(Vertx vertx, Application application, ConveneConfig config, Database database,
+                  ByteArrayOutputStream console) {
     this.vertx = vertx;
+    this.application = application;
     this.config = config;
     this.database = database;
     this.console = console;
@@ -56,7 +59,7 @@ public final class TestApp {
     ConveneConfig config = ConfigLoader.load(new String[0], all);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     return Application.start(vertx, config, database, new PrintStream(console, true))
-        .map(v -> new TestApp(vertx, config, database, console));
+        .map(application -> new TestApp(vertx, application, config, database, console));
   }
 
   public static Future<TestApp> start(Vertx vertx) {

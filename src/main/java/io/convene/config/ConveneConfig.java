@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param maxAttendees       people on one meeting, per list
  * @param secretsKey         base64 of the 32-byte AES key that seals stored secrets; {@code null} means the
  *                           key file in the data directory (embedded database only)
+ * @param shutdownDrainSeconds how long a stopping instance lets in-flight requests finish
  */
 public record ConveneConfig(
     String httpHost,
@@ -29,7 +30,8 @@ public record ConveneConfig(
     int maxBodyBytes,
     int rateLimitPerMinute,
     int maxAttendees,
-    String secretsKey) {
+    String secretsKey,
+    int shutdownDrainSeconds) {
 
   public boolean embeddedDatabase() {
     return databaseUrl == null;
@@ -56,7 +58,8 @@ public record ConveneConfig(
         v.requiredInt("max_body_bytes", 1024, 64 * 1024 * 1024),
         v.requiredInt("rate_limit_per_minute", 0, 100_000_000),
         v.requiredInt("max_attendees", 1, 10_000),
-        secretsKey(v, databaseUrl));
+        secretsKey(v, databaseUrl),
+        v.requiredInt("shutdown_drain_seconds", 0, 300));
   }
 
   /** The configured key, decoded; an external database needs one, shared by every instance. */

@@ -15,12 +15,15 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP front: one instance per event loop, all sharing the port. Request ids, the body limit
@@ -31,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private final Services services;
   private final ConveneConfig config;
+  private HttpServer server;
 
   public HttpVerticle(Services services) {
     this.services = services;
@@ -40,10 +44,16 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = router();
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router)
-        .invalidRequestHandler(HttpVerticle::invalidRequest)
-        .listen();
+        .invalidRequestHandler(HttpVerticle::invalidRequest);
+    return server.listen();
+  }
+
+  /** Stops accepting connections and lets in-flight requests finish, up to the drain time. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(config.shutdownDrainSeconds(), TimeUnit.SECONDS);
   }
 
   private Router router() {

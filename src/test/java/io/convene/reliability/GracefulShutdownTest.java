@@ -1,0 +1,88 @@
+package io.convene.reliability;
+
+import io.convene.TestApp;
+import io.convene.TestCalls;
+import io.convene.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** SIGTERM's path: stop accepting, let in-flight requests finish, keep what they changed. */
+class GracefulShutdownTest {
+
+  /** Tries a fresh connection every 20 ms (a Vert.x timer, not a sleep) until one is refused. */
+  private static boolean refusedWithin(Vertx vertx, int port, int attempts) throws Exception {
+    for (int i = 0; i < attempts; i++) {
+      HttpClient probe = vertx.createHttpClient();
+      try {
+        probe.request(HttpMethod.GET, port, "127.0.0.1", "/health").compose(HttpClientRequest::send)
+            .await(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        if (String.valueOf(e.getMessage()).contains("Connection refused")) {
+          return true;
+        }
+      } finally {
+        probe.close().await(5, TimeUnit.SECONDS);
+      }
+      Promise<Void> tick = Promise.promise();
+      vertx.setTimer(20, id -> tick.complete());
+      tick.future().await(5, TimeUnit.SECONDS);
+    }
+    return false;
+  }
+
+  @Test
+  void aRequestInFlightWhenStoppingCompletesAndNewConnectionsAreRefused() throws Exception {
+    Vertx server = Vertx.vertx();
+    Vertx clientSide = Vertx.vertx();
+    try {
+      TestApp app = TestApp.start(server, TestDatabase.fresh(), Map.of("CONVENE_SHUTDOWN_DRAIN_SECONDS", "10")).await();
+      String key = app.createAccount("Acme").await().getString("api_key");
+      String meetingId = TestCalls.withKey(app, key).post("/v1/schedule", new JsonObject("""
+          {"attendees": ["alice@example.com"], "start_time": "2025-11-25T14:00:00-08:00",
+           "duration_minutes": 30, "title": "Drain"}""")).await().bodyAsJsonObject().getString("meeting_id");
+
+      HttpClient client = clientSide.createHttpClient();
+      Buffer body = new JsonObject("""
+          {"start_time": "2025-11-26T15:00:00-08:00", "end_time": "2025-11-26T15:30:00-08:00"}""").toBuffer();
+      HttpClientRequest inFlight = client.request(new RequestOptions()
+          .setMethod(HttpMethod.PUT).setHost("127.0.0.1").setPort(app.config.httpPort())
+          .setURI("/v1/meetings/" + meetingId)
+          .putHeader("Authorization", "Bearer " + key)
+          .putHeader("Content-Type", "application/json")
+          .putHeader("Content-Length", String.valueOf(body.length()))).await(10, TimeUnit.SECONDS);
+      Future<JsonObject> answer = inFlight.response().compose(r -> r.body()
+          .map(b -> new JsonObject().put("status", r.statusCode()).put("body", b.toJsonObject())));
+      inFlight.write(body.getBuffer(0, 10)).await(10, TimeUnit.SECONDS);
+
+      Future<Void> stopping = app.application.drain();
+
+      assertTrue(refusedWithin(clientSide, app.config.httpPort(), 100), "new connections are refused while draining");
+
+      inFlight.end(body.getBuffer(10, body.length())).await(10, TimeUnit.SECONDS);
+      JsonObject response = answer.await(10, TimeUnit.SECONDS);
+      assertEquals(200, response.getInteger("status"));
+      assertEquals("updated", response.getJsonObject("body").getString("status"));
+      stopping.await(20, TimeUnit.SECONDS);
+      int version = app.database.pool(server).preparedQuery("SELECT version FROM meetings WHERE id = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(meetingId)).await(10, TimeUnit.SECONDS).iterator().next().getInteger(0);
+      assertEquals(2, version, "the drained request's change is committed");
+    } finally {
+      clientSide.close().await();
+      server.close().await();
+    }
+  }
+}
