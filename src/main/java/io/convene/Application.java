@@ -1,5 +1,6 @@
 package io.convene;
 
+import io.convene.auth.AccessTokens;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
@@ -48,7 +49,8 @@ public final class Application {
           return key != null ? new SecretBox(key) : SecretBox.fromKeyFile(config.secretsKeyFile());
         })
         .compose(secrets -> SecretsCheck.verify(database.pool(vertx), secrets)
-            .map(checked -> new Services(config, database, secrets, rateLimiter)))
+            .compose(checked -> AccessTokens.start(vertx, database.pool(vertx), secrets, config))
+            .map(tokens -> new Services(config, database, secrets, rateLimiter, tokens)))
         .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
             .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
             .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop)))

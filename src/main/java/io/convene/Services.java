@@ -1,5 +1,6 @@
 package io.convene;
 
+import io.convene.auth.AccessTokens;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.http.RateLimiter;
@@ -10,5 +11,6 @@ import io.convene.secrets.SecretBox;
  *
  * @param rateLimiter {@code null} when rate limiting is off
  */
-public record Services(ConveneConfig config, Database database, SecretBox secrets, RateLimiter rateLimiter) {
+public record Services(ConveneConfig config, Database database, SecretBox secrets, RateLimiter rateLimiter,
+                       AccessTokens accessTokens) {
 }

@@ -83,6 +83,22 @@ public final class TestApp {
         });
   }
 
+  /** An OAuth access token for the account's first client, from {@code POST /oauth2/token}. */
+  public Future<String> accessToken(JsonObject account) {
+    JsonObject client = account.getJsonObject("oauth_client");
+    return this.client.post("/oauth2/token")
+        .sendJsonObject(new JsonObject()
+            .put("grant_type", "client_credentials")
+            .put("client_id", client.getString("client_id"))
+            .put("client_secret", client.getString("client_secret")))
+        .map(response -> {
+          if (response.statusCode() != 200) {
+            throw new IllegalStateException("token request answered " + response.statusCode() + " " + response.bodyAsString());
+          }
+          return response.bodyAsJsonObject().getString("access_token");
+        });
+  }
+
   static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();

@@ -1,36 +1,51 @@
 package io.convene.auth;
 
 import io.convene.http.ApiException;
+import io.convene.tenant.Secrets;
+import io.convene.tenant.Tenant;
 import io.convene.tenant.Tenants;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Resolves the credential of a tenant API request to its tenant before any route runs:
- * an API key as {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>} (Syncline
- * documents both). Any valid credential of a tenant works on both surfaces.
+ * Resolves the credential of a tenant API request to its tenant before any route runs: an API key
+ * as {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>} (Syncline documents both), or
+ * an OAuth access token from {@code POST /oauth2/token} as {@code Authorization: Bearer <token>}
+ * (Sakari). Any valid credential of a tenant works on both surfaces.
  */
 public final class TenantAuthHandler implements Handler<RoutingContext> {
-  private final Tenants tenants;
+  private static final String ACCOUNTS_PREFIX = "/v1/accounts/";
 
-  public TenantAuthHandler(Tenants tenants) {
+  private final Tenants tenants;
+  private final AccessTokens tokens;
+
+  public TenantAuthHandler(Tenants tenants, AccessTokens tokens) {
     this.tenants = tenants;
+    this.tokens = tokens;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    String key = presentedKey(ctx.request());
-    if (key == null) {
-      ctx.fail(ApiException.unauthorized("missing_api_key",
-          "send the API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"));
-      return;
+    String apiKey = ctx.request().getHeader("X-API-Key");
+    String bearer = bearerToken(ctx.request());
+    Future<Tenant> tenant;
+    if (apiKey != null && !apiKey.isBlank()) {
+      tenant = apiKey(apiKey.trim());
+    } else if (bearer == null) {
+      tenant = Future.failedFuture(missing(ctx.request()));
+    } else if (bearer.startsWith(Secrets.API_KEY_PREFIX)) {
+      tenant = apiKey(bearer);
+    } else {
+      tenant = accessToken(bearer);
     }
-    tenants.authenticateApiKey(key).onComplete(result -> {
+    tenant.onComplete(result -> {
       if (result.failed()) {
+        if (result.cause() instanceof ApiException e && e.status() == 401) {
+          ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"convene\"");
+        }
         ctx.fail(result.cause());
-      } else if (result.result() == null) {
-        ctx.fail(ApiException.unauthorized("invalid_api_key", "the API key is not valid"));
       } else {
         result.result().attachTo(ctx);
         ctx.next();
@@ -38,12 +53,32 @@ public final class TenantAuthHandler implements Handler<RoutingContext> {
     });
   }
 
-  static String presentedKey(HttpServerRequest request) {
-    String apiKey = request.getHeader("X-API-Key");
-    if (apiKey != null && !apiKey.isBlank()) {
-      return apiKey.trim();
+  private Future<Tenant> apiKey(String key) {
+    return tenants.authenticateApiKey(key).map(tenant -> {
+      if (tenant == null) {
+        throw ApiException.unauthorized("invalid_api_key", "the API key is not valid");
+      }
+      return tenant;
+    });
+  }
+
+  /** A signed, unexpired token whose client is still live: revoking a client ends its tokens at once. */
+  private Future<Tenant> accessToken(String token) {
+    return tokens.verify(token).compose(claimed -> tenants.liveClientAccount(claimed.credentialId()).map(account -> {
+      if (!claimed.accountId().equals(account)) {
+        throw ApiException.unauthorized("invalid_token", "the access token's OAuth client has been revoked");
+      }
+      return claimed;
+    }));
+  }
+
+  private static ApiException missing(HttpServerRequest request) {
+    if (request.path().startsWith(ACCOUNTS_PREFIX)) {
+      return ApiException.unauthorized("missing_access_token",
+          "send an access token from POST /oauth2/token, or an API key, as 'Authorization: Bearer <token>'");
     }
-    return bearerToken(request);
+    return ApiException.unauthorized("missing_api_key",
+        "send the API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
   }
 
   public static String bearerToken(HttpServerRequest request) {

@@ -17,6 +17,9 @@ import java.util.Locale;
  * @param secretsKey         base64 of the 32-byte AES key that seals stored secrets; {@code null} means the
  *                           key file in the data directory (embedded database only)
  * @param shutdownDrainSeconds how long a stopping instance lets in-flight requests finish
+ * @param jwtSecret          HMAC key that signs OAuth access tokens; {@code null} means a key generated once and
+ *                           kept (sealed) in the database, shared by every instance
+ * @param tokenTtlSeconds    lifetime of an OAuth access token
  */
 public record ConveneConfig(
     String httpHost,
@@ -31,7 +34,11 @@ public record ConveneConfig(
     int rateLimitPerMinute,
     int maxAttendees,
     String secretsKey,
-    int shutdownDrainSeconds) {
+    int shutdownDrainSeconds,
+    String jwtSecret,
+    int tokenTtlSeconds) {
+  /** HS256 wants a key of at least its 256-bit output. */
+  public static final int MIN_JWT_SECRET_LENGTH = 32;
 
   public boolean embeddedDatabase() {
     return databaseUrl == null;
@@ -59,7 +66,9 @@ public record ConveneConfig(
         v.requiredInt("rate_limit_per_minute", 0, 100_000_000),
         v.requiredInt("max_attendees", 1, 10_000),
         secretsKey(v, databaseUrl),
-        v.requiredInt("shutdown_drain_seconds", 0, 300));
+        v.requiredInt("shutdown_drain_seconds", 0, 300),
+        jwtSecret(v),
+        v.requiredInt("token_ttl_seconds", 1, 86_400));
   }
 
   /** The configured key, decoded; an external database needs one, shared by every instance. */
@@ -82,6 +91,15 @@ public record ConveneConfig(
     }
     v.check("secrets_key", key, ConveneConfig::isSecretsKey, "is not the base64 of 32 random bytes");
     return key;
+  }
+
+  private static String jwtSecret(Values v) {
+    String secret = v.optionalString("jwt_secret");
+    if (secret != null) {
+      v.check("jwt_secret", secret, s -> s.length() >= MIN_JWT_SECRET_LENGTH,
+          "must be at least " + MIN_JWT_SECRET_LENGTH + " characters (make one with: openssl rand -base64 32)");
+    }
+    return secret;
   }
 
   private static boolean isSecretsKey(String key) {
@@ -171,7 +189,7 @@ public record ConveneConfig(
     private static String redact(String key, String value) {
       return switch (key) {
         case "database_url" -> value.replaceAll("://[^@/]*@", "://***@");
-        case "secrets_key", "admin_token" -> "***";
+        case "secrets_key", "admin_token", "jwt_secret" -> "***";
         default -> value;
       };
     }

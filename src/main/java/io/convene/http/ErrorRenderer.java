@@ -1,5 +1,6 @@
 package io.convene.http;
 
+import io.convene.auth.OAuthError;
 import io.convene.db.DatabaseErrors;
 import io.convene.meeting.MeetingStoreException;
 import io.vertx.core.Handler;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place a failure becomes a response, for every surface and every status, including the
  * router's own 404/405/413/415:
- * {@code {"success": false, "error": {"code", "message", "field"}, "request_id"}}.
+ * {@code {"success": false, "error": {"code", "message", "field"}, "request_id"}}; only the OAuth token
+ * endpoint's own refusals keep RFC 6749's shape.
  */
 public final class ErrorRenderer implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorRenderer.class);
@@ -28,6 +30,10 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
+      return;
+    }
+    if (ctx.failure() instanceof OAuthError oauth) {
+      Responses.json(ctx, oauth.status(), oauth.body());
       return;
     }
     ApiException error = toApiException(ctx);

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * Reads typed fields out of request JSON and query strings, refusing bad input with a 400 that
- * names the field. Unknown fields are never looked at, so they are ignored.
+ * names the field. Unknown fields are never looked at, so they are ignored. The methods that take a
+ * bare value serve nested input: the caller names it by its path, {@code hosts[0].mobile.verified}
+ * (see {@link #member} and {@link #item}).
  */
 public final class Fields {
   /** A practical address check: one @, a dotted domain, no spaces, controls or specials; Unicode allowed. */
@@ -27,17 +30,43 @@ public final class Fields {
   private Fields() {
   }
 
-  public static String requiredString(JsonObject json, String field, int maxLength) {
-    String value = optionalString(json, field, maxLength);
-    if (value == null || value.isBlank()) {
-      throw ApiException.invalidField(field, field + " is required and must be a non-empty string");
+  /** The path of a member of an object named {@code parent}. */
+  public static String member(String parent, String key) {
+    return parent + "." + key;
+  }
+
+  /** The path of the {@code index}th item of a list named {@code list}. */
+  public static String item(String list, int index) {
+    return list + "[" + index + "]";
+  }
+
+  /** The value itself; absent or JSON null is refused as "is required". */
+  public static Object required(Object value, String field) {
+    if (value == null) {
+      throw ApiException.invalidField(field, field + " is required");
     }
     return value;
   }
 
+  public static String requiredString(JsonObject json, String field, int maxLength) {
+    return nonEmptyString(json.getValue(field), field, maxLength);
+  }
+
+  public static String nonEmptyString(Object value, String field, int maxLength) {
+    String text = string(value, field, maxLength);
+    if (text == null || text.isBlank()) {
+      throw ApiException.invalidField(field, field + " is required and must be a non-empty string");
+    }
+    return text;
+  }
+
   /** {@code null} when absent or JSON null. */
   public static String optionalString(JsonObject json, String field, int maxLength) {
-    Object value = json.getValue(field);
+    return string(json.getValue(field), field, maxLength);
+  }
+
+  /** A string of at most {@code maxLength} characters without control characters but tab and line breaks; {@code null} stays null. */
+  public static String string(Object value, String field, int maxLength) {
     if (value == null) {
       return null;
     }
@@ -54,14 +83,16 @@ public final class Fields {
   }
 
   public static boolean optionalBoolean(JsonObject json, String field, boolean defaultValue) {
-    Object value = json.getValue(field);
-    if (value == null) {
-      return defaultValue;
-    }
-    if (!(value instanceof Boolean b)) {
+    Boolean value = bool(json.getValue(field), field);
+    return value == null ? defaultValue : value;
+  }
+
+  /** {@code null} stays null. */
+  public static Boolean bool(Object value, String field) {
+    if (value != null && !(value instanceof Boolean)) {
       throw ApiException.invalidField(field, field + " must be true or false");
     }
-    return b;
+    return (Boolean) value;
   }
 
   public static int requiredInt(JsonObject json, String field, int min, int max) {
@@ -78,9 +109,13 @@ public final class Fields {
 
   /** An RFC 3339 date-time with an offset, in years 1970 to 9999, offset kept. */
   public static OffsetDateTime requiredTime(JsonObject json, String field) {
-    Object value = json.getValue(field);
+    return dateTime(required(json.getValue(field), field), field);
+  }
+
+  /** An RFC 3339 date-time as {@link #requiredTime} reads it; {@code null} stays null. */
+  public static OffsetDateTime dateTime(Object value, String field) {
     if (value == null) {
-      throw ApiException.invalidField(field, field + " is required");
+      return null;
     }
     if (!(value instanceof String text)) {
       throw ApiException.invalidField(field, field + " must be an RFC 3339 date-time string");
@@ -114,10 +149,7 @@ public final class Fields {
   }
 
   public static JsonArray requiredArray(JsonObject json, String field) {
-    Object value = json.getValue(field);
-    if (value == null) {
-      throw ApiException.invalidField(field, field + " is required");
-    }
+    Object value = required(json.getValue(field), field);
     if (!(value instanceof JsonArray array)) {
       throw ApiException.invalidField(field, field + " must be a list");
     }
@@ -125,14 +157,38 @@ public final class Fields {
   }
 
   public static JsonObject optionalObject(JsonObject json, String field) {
-    Object value = json.getValue(field);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof JsonObject object)) {
+    return object(json.getValue(field), field);
+  }
+
+  /** {@code null} stays null. */
+  public static JsonObject object(Object value, String field) {
+    if (value != null && !(value instanceof JsonObject)) {
       throw ApiException.invalidField(field, field + " must be an object");
     }
-    return object;
+    return (JsonObject) value;
+  }
+
+  /** People on one list, at most {@code max}. */
+  public static void requireAtMost(int people, String field, int max) {
+    if (people > max) {
+      throw ApiException.invalidField(field, field + " must list at most " + max + " people");
+    }
+  }
+
+  /**
+   * Refuses a list that names one address twice (compared case-insensitively); the error names the
+   * repeat by its path, {@code list[i].member}.
+   */
+  public static void requireDistinctEmails(List<String> emails, String list, String member) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < emails.size(); i++) {
+      Integer first = seen.putIfAbsent(emails.get(i).toLowerCase(Locale.ROOT), i);
+      if (first != null) {
+        String field = member(item(list, i), member);
+        throw new ApiException(400, "duplicate_email",
+            field + " repeats " + member(item(list, first), member), field);
+      }
+    }
   }
 
   public static String email(Object value, String field) {
@@ -159,13 +215,11 @@ public final class Fields {
       String email = email(array.getValue(i), field);
       unique.putIfAbsent(email.toLowerCase(Locale.ROOT), email);
     }
-    if (unique.size() > max) {
-      throw ApiException.invalidField(field, field + " must list at most " + max + " people");
-    }
+    requireAtMost(unique.size(), field, max);
     return new ArrayList<>(unique.values());
   }
 
-  /** A query parameter as a whole number in range, or the default when absent. */
+  /** A query parameter as a whole number in range ({@code max} may be Integer.MAX_VALUE: no upper bound), or the default when absent. */
   public static int queryInt(String value, String field, int min, int max, int defaultValue) {
     if (value == null) {
       return defaultValue;
@@ -178,6 +232,7 @@ public final class Fields {
     } catch (NumberFormatException e) {
       // falls through to the error below
     }
-    throw ApiException.invalidField(field, field + " must be a whole number from " + min + " to " + max);
+    throw ApiException.invalidField(field, field + " must be a whole number"
+        + (max == Integer.MAX_VALUE ? ", " + min + " or more" : " from " + min + " to " + max));
   }
 }

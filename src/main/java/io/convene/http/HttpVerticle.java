@@ -3,6 +3,8 @@ package io.convene.http;
 import io.convene.config.ConveneConfig;
 import io.convene.Services;
 import io.convene.auth.TenantAuthHandler;
+import io.convene.auth.TokenEndpoint;
+import io.convene.http.accounts.AccountsRoutes;
 import io.convene.http.admin.AdminRoutes;
 import io.convene.http.platform.PlatformRoutes;
 import io.convene.tenant.PlatformSettings;
@@ -76,13 +78,17 @@ public final class HttpVerticle extends VerticleBase {
       AdminRoutes.mount(router, tenants, config.adminToken());
     }
 
-    router.route("/v1/*").handler(new TenantAuthHandler(tenants));
+    TokenEndpoint.mount(router, tenants, services.accessTokens());
+
+    router.route("/v1/*").handler(new TenantAuthHandler(tenants, services.accessTokens()));
+    AccountsRoutes.guardAccounts(router);
     if (services.rateLimiter() != null) {
       router.route("/v1/*").handler(services.rateLimiter());
     }
     router.route("/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
         .method(HttpMethod.DELETE).handler(new Idempotency(pool));
     PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool), config);
+    AccountsRoutes.mount(router, store, config);
     return router;
   }
 

@@ -48,12 +48,20 @@ public sealed interface MeetingChange {
     }
   }
 
-  /** The Accounts API's PUT: a full replacement of the mutable content, possibly cancelling too. */
+  /**
+   * The Accounts API's PUT: a full replacement of the mutable content, possibly cancelling too.
+   * A {@code null} description or location keeps the current one: the Accounts API carries neither,
+   * so its updates must not wipe what the Platform API set.
+   */
   record Replace(MeetingDraft draft, boolean cancels, String reason) implements MeetingChange {
 
     @Override
     public MeetingDraft apply(Meeting current) {
-      return draft;
+      return new MeetingDraft(draft.title(),
+          draft.description() != null ? draft.description() : current.description(),
+          draft.location() != null ? draft.location() : current.location(),
+          draft.start(), draft.end(), draft.hosts(), draft.attendees(), draft.notes(), draft.conferencing(),
+          draft.calendarConnectionId());
     }
   }
 }

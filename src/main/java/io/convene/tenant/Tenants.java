@@ -165,6 +165,13 @@ public final class Tenants {
         });
   }
 
+  /** The account of a live OAuth client, or {@code null} (unknown or revoked): tokens die with their client. */
+  public Future<String> liveClientAccount(String clientId) {
+    return pool.preparedQuery("SELECT account_id FROM oauth_clients WHERE id = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(clientId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("account_id"));
+  }
+
   private static Future<Boolean> lockAccount(SqlClient conn, String accountId) {
     return conn.preparedQuery("SELECT 1 FROM accounts WHERE id = $1 FOR SHARE")
         .execute(Tuple.of(accountId))

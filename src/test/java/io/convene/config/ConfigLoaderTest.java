@@ -101,6 +101,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void accessTokenKeyAndLifetime() {
+    ConveneConfig defaults = ConfigLoader.load(new String[0], Map.of());
+    assertNull(defaults.jwtSecret(), "no secret: the key is generated and kept in the database");
+    assertEquals(3600, defaults.tokenTtlSeconds());
+    String secret = "0123456789abcdef0123456789abcdef";
+    ConveneConfig set = ConfigLoader.load(new String[] {"--token-ttl-seconds", "60"}, Map.of("CONVENE_JWT_SECRET", secret));
+    assertEquals(secret, set.jwtSecret());
+    assertEquals(60, set.tokenTtlSeconds());
+    ConfigException shortSecret = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_JWT_SECRET", "too-short")));
+    assertEquals("jwt_secret (CONVENE_JWT_SECRET, --jwt-secret) = '***' must be at least 32 characters"
+        + " (make one with: openssl rand -base64 32)", shortSecret.getMessage(), "the secret is not echoed");
+    ConfigException ttl = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_TOKEN_TTL_SECONDS", "0")));
+    assertEquals("token_ttl_seconds (CONVENE_TOKEN_TTL_SECONDS, --token-ttl-seconds) = '0' must be between 1 and 86400",
+        ttl.getMessage());
+  }
+
+  @Test
   void unknownOptionsAreRefused() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(new String[] {"--http-prot", "1"}, Map.of()));

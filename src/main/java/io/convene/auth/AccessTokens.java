@@ -1,0 +1,145 @@
+package io.convene.auth;
+
+import io.convene.Ids;
+import io.convene.config.ConfigException;
+import io.convene.config.ConveneConfig;
+import io.convene.http.ApiException;
+import io.convene.secrets.SecretBox;
+import io.convene.tenant.Secrets;
+import io.convene.tenant.Tenant;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * OAuth 2.0 access tokens: HS256 JWTs naming the OAuth client and the account it may act on, with
+ * {@code iat}, {@code exp} and a {@code kid} header. The key is the configured {@code jwt_secret}, or
+ * else one generated once and kept sealed in the database (the one home of the SQL for
+ * {@code jwt_signing_key}), so that every instance and every restart accepts every token.
+ */
+public final class AccessTokens {
+  static final String ALGORITHM = "HS256";
+  static final String ISSUER = "convene";
+  private static final int GENERATED_KEY_BYTES = 32;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  // Instances starting together race here: the first insert wins, everyone reads the winner.
+  private static final String INSERT_KEY = "INSERT INTO jwt_signing_key (id, sealed_secret) VALUES (1, $1)"
+      + " ON CONFLICT (id) DO NOTHING";
+  private static final String READ_KEY = "SELECT sealed_secret FROM jwt_signing_key WHERE id = 1";
+
+  private final JWTAuth jwt;
+  private final String keyId;
+  private final int ttlSeconds;
+
+  private AccessTokens(JWTAuth jwt, String keyId, int ttlSeconds) {
+    this.jwt = jwt;
+    this.keyId = keyId;
+    this.ttlSeconds = ttlSeconds;
+  }
+
+  public static Future<AccessTokens> start(Vertx vertx, Pool pool, SecretBox secrets, ConveneConfig config) {
+    Future<byte[]> key = config.jwtSecret() != null
+        ? Future.succeededFuture(config.jwtSecret().getBytes(StandardCharsets.UTF_8))
+        : storedKey(pool, secrets);
+    return key.map(bytes -> create(vertx, bytes, config.tokenTtlSeconds()));
+  }
+
+  static AccessTokens create(Vertx vertx, byte[] key, int ttlSeconds) {
+    String keyId = keyId(key);
+    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(keyId).setBuffer(Buffer.buffer(key)))
+        // exp is checked below, so that an expired token can be told apart from a forged one.
+        .setJWTOptions(new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER).setIgnoreExpiration(true)));
+    return new AccessTokens(jwt, keyId, ttlSeconds);
+  }
+
+  private static Future<byte[]> storedKey(Pool pool, SecretBox secrets) {
+    byte[] fresh = new byte[GENERATED_KEY_BYTES];
+    RANDOM.nextBytes(fresh);
+    return pool.preparedQuery(INSERT_KEY).execute(Tuple.of(secrets.seal(Base64.getEncoder().encodeToString(fresh))))
+        .compose(inserted -> pool.query(READ_KEY).execute())
+        .map(rows -> {
+          try {
+            return Base64.getDecoder().decode(secrets.open(rows.iterator().next().getString("sealed_secret")));
+          } catch (SecretBox.SecretBoxException | IllegalArgumentException e) {
+            throw new ConfigException("the stored JWT signing key cannot be opened (" + e.getMessage()
+                + "); set jwt_secret (CONVENE_JWT_SECRET) or delete the jwt_signing_key row to make a new one");
+          }
+        });
+  }
+
+  /** Names the key without revealing it, so that a later key rotation can tell tokens apart. */
+  private static String keyId(byte[] key) {
+    byte[] digest = Secrets.sha256(Buffer.buffer("convene-jwt-kid:").appendBytes(key).getBytes());
+    return "k_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
+  }
+
+  public int ttlSeconds() {
+    return ttlSeconds;
+  }
+
+  String keyId() {
+    return keyId;
+  }
+
+  /** A token for the client that authenticated, acting on its account. */
+  public String issue(Tenant client) {
+    JsonObject claims = new JsonObject()
+        .put("account_id", client.accountId())
+        .put("client_id", client.credentialId())
+        .put("jti", Ids.random("at_", 20));
+    return jwt.generateToken(claims, new JWTOptions()
+        .setAlgorithm(ALGORITHM)
+        .setIssuer(ISSUER)
+        .setSubject(client.credentialId())
+        .setExpiresInSeconds(ttlSeconds));
+  }
+
+  /**
+   * The account and client a token names, when it is well formed, signed with this key, issued
+   * here and not expired; otherwise a 401. Whether the client is still live is the caller's check.
+   */
+  public Future<Tenant> verify(String token) {
+    Future<User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      // The library throws, rather than fails, on some ill-typed claims (a null exp, iat or nbf).
+      authenticated = Future.failedFuture(e);
+    }
+    return authenticated
+        .recover(invalid -> Future.failedFuture(invalid()))
+        .map(user -> claims(user.attributes().getJsonObject("accessToken")));
+  }
+
+  private static Tenant claims(JsonObject payload) {
+    Object exp = payload.getValue("exp");
+    Object account = payload.getValue("account_id");
+    Object client = payload.getValue("client_id");
+    if (!(exp instanceof Number expiry) || !(account instanceof String accountId) || !(client instanceof String clientId)) {
+      throw invalid();
+    }
+    if (System.currentTimeMillis() / 1000 >= expiry.longValue()) {
+      throw ApiException.unauthorized("token_expired", "the access token has expired; request a new one from POST /oauth2/token");
+    }
+    return new Tenant(accountId, clientId);
+  }
+
+  static ApiException invalid() {
+    return ApiException.unauthorized("invalid_token", "the access token is not valid");
+  }
+}
