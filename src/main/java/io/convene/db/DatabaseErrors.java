@@ -13,7 +13,8 @@ public final class DatabaseErrors {
       String state = pg.getSqlState();
       return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
-    return error instanceof java.io.IOException
+    return error instanceof java.net.SocketException
+        || error instanceof java.nio.channels.ClosedChannelException
         || error instanceof io.vertx.core.VertxException
         || error instanceof java.util.concurrent.TimeoutException
         || error instanceof io.netty.channel.ConnectTimeoutException;

@@ -1,8 +1,10 @@
 package io.convene.http;
 
 import io.convene.auth.OAuthError;
+import io.convene.auth.TokenEndpoint;
 import io.convene.db.DatabaseErrors;
 import io.convene.meeting.MeetingStoreException;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -43,7 +45,20 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     if (error.status() == 503) {
       ctx.response().putHeader("Retry-After", "1");
     }
+    if (error.status() < 500 && ctx.request().path().equals(TokenEndpoint.PATH)) {
+      // RFC 6749 §5.2 on the token endpoint, whatever refused the request (body limit, form decoder, ...)
+      Responses.json(ctx, error.status(), new JsonObject().put("error", "invalid_request")
+          .put("error_description", error.getMessage()));
+      return;
+    }
     Responses.json(ctx, error.status(), body(error, RequestIds.of(ctx)));
+  }
+
+  /** The body handler's form decoder refuses empty names and oversized attributes with plain exceptions. */
+  private static boolean isFormDecodingFailure(RoutingContext ctx, Throwable failure) {
+    String type = ctx.request().getHeader("Content-Type");
+    return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")
+        && (failure instanceof IllegalArgumentException || failure instanceof java.io.IOException);
   }
 
   public static JsonObject body(ApiException error, String requestId) {
@@ -61,6 +76,9 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     }
     if (failure instanceof DecodeException) {
       return ApiException.badRequest("invalid_json", "request body is not valid JSON", null);
+    }
+    if (failure instanceof HttpPostRequestDecoder.ErrorDataDecoderException || isFormDecodingFailure(ctx, failure)) {
+      return ApiException.badRequest("invalid_form", "the form body cannot be decoded", null);
     }
     if (failure instanceof MeetingStoreException store && store.kind() == MeetingStoreException.Kind.UNAVAILABLE) {
       return ApiException.unavailable("the database is unavailable; retry shortly");

@@ -27,10 +27,26 @@ public final class Secrets {
 
   /** The key's row id, or {@code null} when the text cannot be a Convene key. */
   static String apiKeyId(String key) {
-    if (key.length() != API_KEY_LENGTH || !key.startsWith(API_KEY_PREFIX)) {
+    if (key.length() != API_KEY_LENGTH || !key.startsWith(API_KEY_PREFIX) || !isBase62(key, API_KEY_PREFIX.length())) {
       return null;
     }
     return "key_" + key.substring(API_KEY_PREFIX.length(), API_KEY_PREFIX.length() + KEY_LOOKUP_LENGTH);
+  }
+
+  /** Whether every character from {@code from} on is one Convene's ids and secrets are made of. */
+  static boolean isBase62(String text, int from) {
+    for (int i = from; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A client id Convene could have issued ({@code cli_} + base62); anything else is unknown without a lookup. */
+  static boolean isClientId(String clientId) {
+    return clientId != null && clientId.length() <= 64 && clientId.startsWith("cli_") && isBase62(clientId, 4);
   }
 
   static String newClientId() {

@@ -53,6 +53,7 @@ class HostileInputTest {
   private String acmeKey;
   private String acmeAccountId;
   private String acmeMeeting;
+  private String accountsMeeting;
   private TestCalls globex;
   private String globexMeeting;
   private JsonObject globexBefore;
@@ -69,6 +70,8 @@ class HostileInputTest {
     globex = TestCalls.withKey(app, app.createAccount("Globex").await().getString("api_key"));
     acmeMeeting = acme.post("/v1/schedule", schedule()).await().bodyAsJsonObject().getString("meeting_id");
     globexMeeting = globex.post("/v1/schedule", schedule()).await().bodyAsJsonObject().getString("meeting_id");
+    accountsMeeting = acme.post("/v1/accounts/" + acmeAccountId + "/meetings", accountsMeeting()).await()
+        .bodyAsJsonObject().getJsonObject("data").getString("id");
     globexBefore = globex.get("/v1/meetings/" + globexMeeting).await().bodyAsJsonObject();
   }
 
@@ -90,11 +93,34 @@ class HostileInputTest {
         .put("reason", "Rescheduled due to conflict");
   }
 
+  private static JsonObject person(String email) {
+    return new JsonObject().put("email", email).put("firstName", "Chris").put("lastName", "Bloggs")
+        .put("mobile", new JsonObject().put("country", "US").put("number", "123-456-7890")
+            .put("verified", "2023-11-07T05:31:56Z").put("valid", true).put("lineType", "mobile"));
+  }
+
+  private static JsonObject accountsMeeting() {
+    return new JsonObject()
+        .put("name", "Quarterly review")
+        .put("start", "2023-11-07T05:31:56Z")
+        .put("end", "2023-11-07T06:31:56Z")
+        .put("calendar", new JsonObject().putNull("connection"))
+        .put("hosts", new JsonArray().add(person("chris@example.com")))
+        .put("attendees", new JsonArray().add(person("dana@example.com")))
+        .put("notes", "bring numbers")
+        .put("conferencing", new JsonObject().put("provider", "zoom").put("joinUrl", "https://zoom.example/j/1"));
+  }
+
   private record Target(HttpMethod method, String path, JsonObject body, boolean admin) {
   }
 
   private List<Target> jsonTargets() {
     return List.of(
+        new Target(HttpMethod.POST, "/v1/accounts/" + acmeAccountId + "/meetings", accountsMeeting(), false),
+        new Target(HttpMethod.PUT, "/v1/accounts/" + acmeAccountId + "/meetings/" + accountsMeeting,
+            accountsMeeting().put("id", accountsMeeting), false),
+        new Target(HttpMethod.POST, "/oauth2/token", new JsonObject().put("grant_type", "client_credentials")
+            .put("client_id", "cli_x").put("client_secret", "cs_y"), true),
         new Target(HttpMethod.POST, "/v1/schedule", schedule(), false),
         new Target(HttpMethod.PUT, "/v1/meetings/" + acmeMeeting, update(), false),
         new Target(HttpMethod.PUT, "/v1/platform/settings", new JsonObject()
@@ -108,7 +134,9 @@ class HostileInputTest {
                                    boolean admin) {
     count++;
     HttpRequest<Buffer> request = app.client.request(method, path);
-    if (admin) {
+    if (headers != null && headers.contains("Authorization")) {
+      // the case brings its own credential
+    } else if (admin) {
       request.bearerTokenAuthentication(TestApp.ADMIN_TOKEN);
     } else {
       request.bearerTokenAuthentication(acmeKey);
@@ -126,10 +154,20 @@ class HostileInputTest {
     int status = response.statusCode();
     if (status >= 500) {
       failures.add(label + ": " + status + " " + response.bodyAsString());
-    } else if (status >= 400 && !isErrorShape(response)) {
+    } else if (status >= 400 && !(path.startsWith("/oauth2/token") ? isOAuthErrorShape(response) : isErrorShape(response))) {
       failures.add(label + ": " + status + " not in the error shape: " + response.bodyAsString());
     } else if (status < 200 || (status >= 300 && status < 400)) {
       failures.add(label + ": unexpected " + status);
+    }
+  }
+
+  /** The token endpoint alone answers in RFC 6749's shape (contracts.md §1). */
+  private static boolean isOAuthErrorShape(HttpResponse<Buffer> response) {
+    try {
+      String error = response.bodyAsJsonObject().getString("error");
+      return List.of("invalid_request", "invalid_client", "unsupported_grant_type").contains(error);
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 
@@ -188,6 +226,35 @@ class HostileInputTest {
               json(t.body().copy().put(field, new JsonArray().add(hostile))), t.admin());
         }
       }
+      if (t.body().containsKey("hosts")) {
+        for (String member : List.of("email", "firstName", "lastName", "mobile")) {
+          for (Object wrong : WRONG_TYPES) {
+            JsonObject body = t.body().copy();
+            body.getJsonArray("hosts").getJsonObject(0).put(member, wrong);
+            expectNoServerError(base + " hosts[0]." + member + "=" + wrong, t.method(), t.path(), jsonType(), json(body), false);
+          }
+          for (String hostile : HOSTILE_VALUES) {
+            JsonObject body = t.body().copy();
+            body.getJsonArray("attendees").getJsonObject(0).put(member, hostile);
+            expectNoServerError(base + " attendees[0]." + member + "=" + abbreviate(hostile), t.method(), t.path(),
+                jsonType(), json(body), false);
+          }
+        }
+        for (String member : List.of("country", "number", "verified", "valid", "lineType")) {
+          for (Object value : List.of("\u0000", "x".repeat(20_000), 42, new JsonObject(), "2023-02-30T00:00:00Z")) {
+            JsonObject body = t.body().copy();
+            body.getJsonArray("hosts").getJsonObject(0).getJsonObject("mobile").put(member, value);
+            expectNoServerError(base + " mobile." + member + "=" + abbreviate(String.valueOf(value)), t.method(),
+                t.path(), jsonType(), json(body), false);
+          }
+        }
+        for (Object connection : List.of("conn", 42, new JsonObject().put("id", "\u0000"),
+            new JsonObject().put("id", "x".repeat(5_000)), new JsonObject().put("id", new JsonArray()))) {
+          JsonObject body = t.body().copy().put("calendar", new JsonObject().put("connection", connection));
+          expectNoServerError(base + " calendar.connection=" + abbreviate(String.valueOf(connection)), t.method(),
+              t.path(), jsonType(), json(body), false);
+        }
+      }
       expectNoServerError(base + " number out of range", t.method(), t.path(), jsonType(),
           Buffer.buffer(valid.replaceFirst("\\{", "{\"duration_minutes\": 1e999999, ")), t.admin());
     }
@@ -214,6 +281,29 @@ class HostileInputTest {
           null, null, true);
       expectNoServerError("admin revoke " + abbreviate(id), HttpMethod.DELETE,
           "/admin/v1/accounts/" + acmeAccountId + "/api-keys/" + id, null, null, true);
+    }
+    for (String query : List.of("limit=-1", "offset=-1", "offset=abc", "offset=99999999999999999999",
+        "attendee=%00", "host=%00", "name=%00", "name=%25%25%25", "name=" + "n".repeat(5_000))) {
+      expectNoServerError("accounts list ?" + abbreviate(query), HttpMethod.GET,
+          "/v1/accounts/" + acmeAccountId + "/meetings?" + query, null, null, false);
+    }
+    for (String id : BAD_IDS) {
+      expectNoServerError("accounts GET id " + abbreviate(id), HttpMethod.GET,
+          "/v1/accounts/" + acmeAccountId + "/meetings/" + id, null, null, false);
+      expectNoServerError("accounts cancel id " + abbreviate(id), HttpMethod.PUT,
+          "/v1/accounts/" + acmeAccountId + "/meetings/" + id + "/cancel", null, null, false);
+      expectNoServerError("accounts path account " + abbreviate(id), HttpMethod.GET,
+          "/v1/accounts/" + id + "/meetings", null, null, false);
+    }
+    for (String form : List.of("grant_type=client_credentials&client_id=%00&client_secret=x", "grant_type=%ZZ",
+        "client_id=a&client_id=b", "=&=&", "grant_type=" + "g".repeat(10_000))) {
+      expectNoServerError("token form " + abbreviate(form), HttpMethod.POST, "/oauth2/token",
+          MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/x-www-form-urlencoded"), Buffer.buffer(form), true);
+    }
+    for (String token : List.of("eyJ", "a.b.c", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "%00", "x".repeat(6_000),
+        "eyJhbGciOiJIUzI1NiJ9.%%%.sig")) {
+      expectNoServerError("bearer " + abbreviate(token), HttpMethod.GET, "/v1/accounts/" + acmeAccountId + "/meetings",
+          MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token), null, true);
     }
     for (String query : List.of("limit=-1", "limit=0", "limit=abc", "limit=99999999999999999999", "limit=1.5",
         "cursor=%00", "cursor=" + "A".repeat(5_000), "status=%00", "status[]=x", "limit=10&limit=20",
