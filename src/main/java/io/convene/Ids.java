@@ -10,10 +10,21 @@ public final class Ids {
   private Ids() {
   }
 
+  /** One call into the shared SecureRandom per id (it is synchronised), then rejection sampling. */
   public static String random(String prefix, int length) {
     StringBuilder out = new StringBuilder(prefix.length() + length).append(prefix);
-    for (int i = 0; i < length; i++) {
-      out.append(BASE62[RANDOM.nextInt(BASE62.length)]);
+    byte[] bytes = new byte[length * 2];
+    int used = bytes.length;
+    while (out.length() < prefix.length() + length) {
+      if (used == bytes.length) {
+        RANDOM.nextBytes(bytes);
+        used = 0;
+      }
+      int b = bytes[used++] & 0xff;
+      // 248 = 4 * 62: values above it would make the first characters likelier
+      if (b < 248) {
+        out.append(BASE62[b % 62]);
+      }
     }
     return out.toString();
   }
