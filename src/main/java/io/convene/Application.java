@@ -11,6 +11,7 @@ import io.convene.secrets.SecretBox;
 import io.convene.secrets.SecretsCheck;
 import io.convene.tenant.Tenants;
 import io.convene.tenant.Tenants.NewAccount;
+import io.convene.webhook.WebhookDeliveryVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +20,8 @@ import java.io.PrintStream;
 
 /**
  * Brings Convene up on a running Vert.x and a reachable database: migrate, bootstrap, then deploy
- * the store and the HTTP front, one instance of each per event loop. Main and the tests share it.
+ * the store and the HTTP front (one instance of each per event loop) and the webhook delivery
+ * worker, as far as {@code workers} asks for them. Main and the tests share it.
  */
 public final class Application {
   private Application() {
@@ -38,7 +40,10 @@ public final class Application {
             .map(checked -> new Services(config, database, secrets, rateLimiter)))
         .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
             .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
-            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop)))
+            .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
+                ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.succeededFuture(id))
+            .compose(id -> config.runs(ConveneConfig.WORKER_API)
+                ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop) : Future.succeededFuture(id)))
         .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
         .mapEmpty();
   }
