@@ -109,11 +109,12 @@ public final class WebhookDeliveries {
       + " RETURNING d.id, d.attempts, d.account_id, d.endpoint_id, e.url, e.secret,"
       + "  CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END AS previous_secret,"
       + "  e.timeout_seconds, e.max_retries, ev.id AS event_id, ev.type, ev.data, ev.created_at";
-  // When the next delivery falls due or its lease lapses (what is due now already has a wake-up).
-  private static final String NEXT_DUE = "SELECT ceil(extract(epoch FROM min(t) - now()) * 1000)::bigint FROM ("
-      + " SELECT GREATEST(d.next_attempt_at, d.lease_until) AS t FROM webhook_deliveries d"
+  // When the next delivery falls due or its lease lapses; zero or less when one is due but was not
+  // claimed (another worker was claiming it, or an endpoint is at its concurrency bound).
+  private static final String NEXT_DUE = "SELECT ceil(extract(epoch FROM min(GREATEST(d.next_attempt_at, d.lease_until))"
+      + " - now()) * 1000)::bigint FROM webhook_deliveries d"
       + " JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled"
-      + " WHERE d.status = 'pending') due WHERE t > now()";
+      + " WHERE d.status = 'pending'";
   private static final String INSERT_ATTEMPT = "INSERT INTO webhook_attempts (delivery_id, attempted_at, url,"
       + " response_code, duration_ms, error, response_snippet) VALUES ($1, $2, $3, $4, $5, $6, $7)";
   private static final String RECORD = "UPDATE webhook_deliveries SET status = $3,"
@@ -172,7 +173,7 @@ public final class WebhookDeliveries {
         });
   }
 
-  /** Milliseconds until the next pending delivery falls due or its lease lapses; {@code null} when none will. */
+  /** Milliseconds until the next pending delivery falls due or its lease lapses (≤ 0: due now); {@code null} when none will. */
   Future<Long> nextDue() {
     return pool.query(NEXT_DUE).execute().map(rows -> rows.iterator().next().getLong(0));
   }

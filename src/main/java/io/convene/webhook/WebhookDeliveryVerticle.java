@@ -33,7 +33,8 @@ import java.util.Map;
 public final class WebhookDeliveryVerticle extends VerticleBase {
   public static final String CHANNEL = "convene_webhooks";
   static final long POLL_MILLIS = 30_000;
-  private static final long RETRY_CLAIM_MILLIS = 1_000;
+  /** After a failed claim, a lost LISTEN connection, or due work left unclaimed: look again this soon. */
+  private static final long AGAIN_MILLIS = 1_000;
   private static final long RETENTION_MILLIS = 60 * 60 * 1000L;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryVerticle.class);
 
@@ -65,7 +66,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     vertx.setPeriodic(RETENTION_MILLIS, tick -> deliveries.expire(config.webhookLogRetentionDays())
         .onFailure(e -> LOG.warn("webhook log retention failed: {}", e.getMessage())));
     subscriber = PgSubscriber.subscriber(vertx, services.database().connectOptions())
-        .reconnectPolicy(retries -> RETRY_CLAIM_MILLIS);
+        .reconnectPolicy(retries -> AGAIN_MILLIS);
     // Notifications sent while the listening connection was down are lost: claim on every (re)subscribe.
     subscriber.channel(CHANNEL).subscribeHandler(v -> wake()).handler(payload -> wake());
     return vertx.eventBus().localConsumer(MeetingStoreVerticle.COMMITTED, message -> wake()).completion()
@@ -98,8 +99,10 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
         .onComplete(claimed -> {
           claiming = false;
           if (claimed.failed()) {
-            LOG.warn("claiming webhook deliveries failed: {}", claimed.cause().getMessage());
-            dueIn(RETRY_CLAIM_MILLIS);
+            if (!stopping) {
+              LOG.warn("claiming webhook deliveries failed: {}", claimed.cause().getMessage());
+            }
+            dueIn(AGAIN_MILLIS);
             return;
           }
           List<Claimed> batch = claimed.result();
@@ -107,7 +110,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
           if (wakeAgain || batch.size() == room) {
             wake();
           } else {
-            deliveries.nextDue().onSuccess(millis -> dueIn(millis == null ? POLL_MILLIS : millis));
+            // Due but unclaimed (another worker was claiming it, or its endpoint is at its bound): look again soon.
+            deliveries.nextDue().onSuccess(millis -> dueIn(millis == null ? POLL_MILLIS : millis > 0 ? millis : AGAIN_MILLIS));
           }
         });
   }
@@ -126,7 +130,11 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     Future.succeededFuture(claimed)
         .compose(this::attempt)
         .compose(outcome -> deliveries.record(claimed, outcome, verdict(claimed, outcome)))
-        .onFailure(e -> LOG.warn("recording delivery {} failed (its lease will lapse): {}", claimed.id(), e.getMessage()))
+        .onFailure(e -> {
+          if (!stopping) {
+            LOG.warn("recording delivery {} failed (its lease will lapse): {}", claimed.id(), e.getMessage());
+          }
+        })
         .onComplete(done -> {
           inFlight--;
           inFlightByEndpoint.computeIfPresent(claimed.endpointId(), (id, n) -> n == 1 ? null : n - 1);

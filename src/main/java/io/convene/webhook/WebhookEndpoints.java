@@ -21,7 +21,7 @@ public final class WebhookEndpoints {
   public record Issued(WebhookEndpoint endpoint, String secret) {
   }
 
-  /** A change to the primary endpoint; {@code null} keeps the current value (or the default, on creation). */
+  /** Settings of the primary endpoint (or a new one); {@code null} keeps the current value (or the default, on creation). */
   public record PrimaryChange(String url, Boolean enabled, List<String> eventTypes, Integer maxRetries,
                               Integer timeoutSeconds, boolean rotateSecret) {
     public static PrimaryChange url(String url) {
@@ -93,8 +93,7 @@ public final class WebhookEndpoints {
         .compose(locked -> conn.preparedQuery(SELECT_PRIMARY).execute(Tuple.of(accountId)))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return change.url() == null ? Future.succeededFuture()
-                : insert(conn, accountId, true, change.url(), change.eventTypes(), change.enabled());
+            return change.url() == null ? Future.succeededFuture() : insert(conn, accountId, true, change);
           }
           Row row = rows.iterator().next();
           WebhookEndpoint current = fromRow(row);
@@ -127,7 +126,8 @@ public final class WebhookEndpoints {
 
   /** A further (not primary) endpoint, Accounts API style. */
   public Future<Issued> create(String accountId, String url, List<String> eventTypes) {
-    return pool.withTransaction(conn -> insert(conn, accountId, false, url, eventTypes, true));
+    return pool.withTransaction(conn -> insert(conn, accountId, false,
+        new PrimaryChange(url, true, eventTypes, null, null, false)));
   }
 
   /** One page in creation order; asks for {@code limit} rows, so callers ask one more to learn if there is a next page. */
@@ -150,13 +150,14 @@ public final class WebhookEndpoints {
         .map(WebhookEndpoints::firstOrNull);
   }
 
-  private Future<Issued> insert(SqlClient conn, String accountId, boolean primary, String url, List<String> eventTypes,
-                                Boolean enabled) {
+  /** A new endpoint with its first secret; what the settings leave out takes the defaults. */
+  private Future<Issued> insert(SqlClient conn, String accountId, boolean primary, PrimaryChange settings) {
     String secret = WebhookSigner.newSecret();
-    Tuple params = Tuple.of(Ids.random("whk_", 20), accountId, primary, url,
-        (eventTypes != null ? eventTypes : WebhookEndpoint.EVENT_TYPES).toArray(String[]::new),
-        enabled == null || enabled, WebhookEndpoint.DEFAULT_MAX_RETRIES)
-        .addValue(WebhookEndpoint.DEFAULT_TIMEOUT_SECONDS)
+    Tuple params = Tuple.of(Ids.random("whk_", 20), accountId, primary, settings.url(),
+        (settings.eventTypes() != null ? settings.eventTypes() : WebhookEndpoint.EVENT_TYPES).toArray(String[]::new),
+        settings.enabled() == null || settings.enabled(),
+        settings.maxRetries() != null ? settings.maxRetries() : WebhookEndpoint.DEFAULT_MAX_RETRIES)
+        .addValue(settings.timeoutSeconds() != null ? settings.timeoutSeconds() : WebhookEndpoint.DEFAULT_TIMEOUT_SECONDS)
         .addValue(secrets.seal(secret));
     return conn.preparedQuery(INSERT).execute(params).map(rows -> new Issued(firstOrNull(rows), secret));
   }

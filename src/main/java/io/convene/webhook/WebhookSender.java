@@ -57,9 +57,9 @@ final class WebhookSender {
         .setForceSni(true)
         .setConnectTimeout((int) timeoutMs));
     Promise<Outcome> done = Promise.promise();
-    long deadline = vertx.setTimer(timeoutMs, t -> done.tryComplete(new Outcome(startedAt, url, null,
-        elapsed(started), "timed out after " + timeoutSeconds + " s", null, null)));
     Snippet snippet = new Snippet();
+    long deadline = vertx.setTimer(timeoutMs, t -> done.tryComplete(new Outcome(startedAt, url, null,
+        elapsed(started), "timed out after " + timeoutSeconds + " s", snippet.text(), null)));
     targets.resolve(url)
         .compose(target -> post(client, target, webhookId, body, secrets, snippet))
         .onComplete(sent -> done.tryComplete(sent.succeeded()
