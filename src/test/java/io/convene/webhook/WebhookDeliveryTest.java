@@ -162,6 +162,19 @@ class WebhookDeliveryTest {
     assertNull(entry.getValue("error"));
   }
 
+  /** Without NOTIFY, the event-bus message the store publishes after its commit still wakes the worker at once. */
+  @Test
+  void aCommitInThisProcessWakesTheWorkerAtOnce() {
+    Receiver receiver = receiver(Receiver.answering(200));
+    configure(new JsonObject().put("url", receiver.url()));
+    app.database.pool(vertx).query("ALTER TABLE webhook_deliveries DISABLE TRIGGER webhook_deliveries_notify")
+        .execute().await();
+    long before = System.nanoTime();
+    schedule();
+    long millis = (receiver.await(0).arrivedNanos() - before) / 1_000_000;
+    assertTrue(millis < WebhookDeliveryVerticle.POLL_MILLIS / 10, "delivered after " + millis + " ms");
+  }
+
   @Test
   void aReceiverFailingThreeTimesGetsTheSameWebhookIdEachTimeAndTheLogShowsFourAttempts() {
     Receiver receiver = receiver(Receiver.answering(500, 500, 503, 200));
