@@ -12,6 +12,7 @@ import io.convene.secrets.SecretBox;
 import io.convene.secrets.SecretsCheck;
 import io.convene.tenant.Tenants;
 import io.convene.tenant.Tenants.NewAccount;
+import io.convene.webhook.WebhookDeliveryVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,10 +21,12 @@ import java.io.PrintStream;
 
 /**
  * Brings Convene up on a running Vert.x and a reachable database: migrate, bootstrap, then deploy
- * the store and the HTTP front, one instance of each per event loop. Main and the tests share it.
+ * the store and the HTTP front (one instance of each per event loop) and the webhook delivery
+ * worker, as far as {@code workers} asks for them. Main and the tests share it.
  */
 public final class Application {
   private final Vertx vertx;
+  /** {@code null} on a node that does not run the {@code api} worker. */
   private final String httpDeployment;
 
   private Application(Vertx vertx, String httpDeployment) {
@@ -36,7 +39,7 @@ public final class Application {
    * database), up to the drain time. Closing Vert.x afterwards stops the rest.
    */
   public Future<Void> drain() {
-    return vertx.undeploy(httpDeployment);
+    return httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
   }
 
   public static Future<Application> start(Vertx vertx, ConveneConfig config, Database database, PrintStream console) {
@@ -53,7 +56,10 @@ public final class Application {
             .map(tokens -> new Services(config, database, secrets, rateLimiter, tokens)))
         .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
             .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
-            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop)))
+            .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
+                ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.succeededFuture(id))
+            .compose(id -> config.runs(ConveneConfig.WORKER_API)
+                ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop) : Future.<String>succeededFuture(null)))
         .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
         .map(httpDeployment -> new Application(vertx, httpDeployment));
   }

@@ -4,7 +4,15 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Convene's whole configuration, typed and validated once at start.
@@ -20,6 +28,12 @@ import java.util.Locale;
  * @param jwtSecret          HMAC key that signs OAuth access tokens; {@code null} means a key generated once and
  *                           kept (sealed) in the database, shared by every instance
  * @param tokenTtlSeconds    lifetime of an OAuth access token
+ * @param workers            what this node runs: {@code api} (the HTTP surfaces), {@code webhooks} (delivery)
+ * @param webhooksAllowInsecure also allow {@code http://} and private or loopback webhook targets (development, tests)
+ * @param webhookRetrySchedule  the wait before each retry of a failed delivery; the last one repeats
+ * @param webhookLogRetentionDays how long finished deliveries and their attempts stay in the log
+ * @param webhookConcurrency         deliveries in flight at once on this node
+ * @param webhookEndpointConcurrency deliveries in flight at once to one endpoint from this node
  */
 public record ConveneConfig(
     String httpHost,
@@ -36,7 +50,16 @@ public record ConveneConfig(
     String secretsKey,
     int shutdownDrainSeconds,
     String jwtSecret,
-    int tokenTtlSeconds) {
+    int tokenTtlSeconds,
+    Set<String> workers,
+    boolean webhooksAllowInsecure,
+    List<Duration> webhookRetrySchedule,
+    int webhookLogRetentionDays,
+    int webhookConcurrency,
+    int webhookEndpointConcurrency) {
+  public static final String WORKER_API = "api";
+  public static final String WORKER_WEBHOOKS = "webhooks";
+  private static final Set<String> KNOWN_WORKERS = Set.of(WORKER_API, WORKER_WEBHOOKS);
   /** HS256 wants a key of at least its 256-bit output. */
   public static final int MIN_JWT_SECRET_LENGTH = 32;
 
@@ -68,7 +91,17 @@ public record ConveneConfig(
         secretsKey(v, databaseUrl),
         v.requiredInt("shutdown_drain_seconds", 0, 300),
         jwtSecret(v),
-        v.requiredInt("token_ttl_seconds", 1, 86_400));
+        v.requiredInt("token_ttl_seconds", 1, 86_400),
+        v.names("workers", KNOWN_WORKERS),
+        Integer.valueOf(1).equals(v.optionalBoolean("webhooks_allow_insecure")),
+        v.durations("webhook_retry_schedule", 20, Duration.ofDays(7)),
+        v.requiredInt("webhook_log_retention_days", 1, 3650),
+        v.requiredInt("webhook_concurrency", 1, 10_000),
+        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000));
+  }
+
+  public boolean runs(String worker) {
+    return workers.contains(worker);
   }
 
   /** The configured key, decoded; an external database needs one, shared by every instance. */
@@ -124,6 +157,7 @@ public record ConveneConfig(
 
   /** Reads raw values (JSON types from the file, strings from env and CLI) and names the key on error. */
   private record Values(JsonObject raw) {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     String optionalString(String key) {
       Object value = raw.getValue(key);
@@ -178,6 +212,48 @@ public record ConveneConfig(
         case "false", "0", "no", "off" -> 0;
         default -> throw invalid(key, s, "must be true or false");
       };
+    }
+
+    /** A comma-separated list of names, each one of {@code known}; at least one. */
+    Set<String> names(String key, Set<String> known) {
+      String s = requiredString(key);
+      Set<String> out = new LinkedHashSet<>();
+      for (String part : s.split(",")) {
+        String name = part.trim().toLowerCase(Locale.ROOT);
+        if (!known.contains(name)) {
+          throw invalid(key, s, "must list some of " + String.join(", ", new TreeSet<>(known)) + ", comma-separated");
+        }
+        out.add(name);
+      }
+      return Set.copyOf(out);
+    }
+
+    /** A comma-separated list of durations such as {@code 5s,5m,2h,1d} (also {@code ms}), each above zero. */
+    List<Duration> durations(String key, int maxCount, Duration max) {
+      String s = requiredString(key);
+      List<Duration> out = new ArrayList<>();
+      for (String part : s.split(",")) {
+        Matcher m = DURATION.matcher(part.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+          throw invalid(key, s, "must be durations like 5s,5m,30m,2h (units ms, s, m, h, d), comma-separated");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+        if (d.isZero() || d.compareTo(max) > 0) {
+          throw invalid(key, s, "needs each duration above zero and at most " + max.toDays() + " days");
+        }
+        out.add(d);
+      }
+      if (out.size() > maxCount) {
+        throw invalid(key, s, "may list at most " + maxCount + " durations");
+      }
+      return List.copyOf(out);
     }
 
     void check(String key, String value, java.util.function.Predicate<String> ok, String problem) {

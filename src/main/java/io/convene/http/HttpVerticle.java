@@ -6,13 +6,18 @@ import io.convene.auth.TenantAuthHandler;
 import io.convene.auth.TokenEndpoint;
 import io.convene.http.accounts.AccountsRoutes;
 import io.convene.http.admin.AdminRoutes;
+import io.convene.http.accounts.AccountWebhookRoutes;
 import io.convene.http.platform.PlatformRoutes;
+import io.convene.http.platform.PlatformWebhookRoutes;
 import io.convene.tenant.PlatformSettings;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.sqlclient.Pool;
 import io.convene.meeting.MeetingCommand.CheckDatabase;
 import io.convene.meeting.MeetingStore;
 import io.convene.tenant.Tenants;
+import io.convene.webhook.WebhookDeliveries;
+import io.convene.webhook.WebhookEndpoints;
+import io.convene.webhook.WebhookTargets;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -87,7 +92,11 @@ public final class HttpVerticle extends VerticleBase {
     }
     router.route("/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
         .method(HttpMethod.DELETE).handler(new Idempotency(pool));
-    PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool), config);
+    WebhookEndpoints webhooks = new WebhookEndpoints(pool, services.secrets());
+    WebhookTargets targets = new WebhookTargets(vertx, config.webhooksAllowInsecure());
+    PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool, webhooks), targets, config);
+    PlatformWebhookRoutes.mount(router, webhooks, new WebhookDeliveries(pool), targets);
+    AccountWebhookRoutes.mount(router, webhooks, targets);
     AccountsRoutes.mount(router, store, config);
     return router;
   }

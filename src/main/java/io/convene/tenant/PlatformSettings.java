@@ -1,53 +1,77 @@
 package io.convene.tenant;
 
+import io.convene.webhook.WebhookEndpoint;
+import io.convene.webhook.WebhookEndpoints;
+import io.convene.webhook.WebhookEndpoints.PrimaryChange;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.List;
 
-/** The one home of the SQL for {@code platform_settings}: a tenant's redirect URIs and webhook URL. */
+/**
+ * A tenant's Platform API settings: its redirect URIs (the one home of the SQL for
+ * {@code platform_settings}) and its webhook URL, which is the primary webhook endpoint's URL
+ * (kept by {@link WebhookEndpoints}, the one source of truth).
+ */
 public final class PlatformSettings {
-  private static final String READ = "SELECT redirect_uris, webhook_url FROM platform_settings WHERE account_id = $1";
-  private static final String UPSERT = "INSERT INTO platform_settings (account_id, redirect_uris, webhook_url)"
-      + " VALUES ($1, COALESCE($2, '{}'::text[]), $4)"
+  private static final String READ = "SELECT redirect_uris FROM platform_settings WHERE account_id = $1";
+  private static final String UPSERT = "INSERT INTO platform_settings (account_id, redirect_uris)"
+      + " VALUES ($1, COALESCE($2, '{}'::text[]))"
       + " ON CONFLICT (account_id) DO UPDATE SET"
       + "  redirect_uris = COALESCE($2, platform_settings.redirect_uris),"
-      + "  webhook_url = CASE WHEN $3 THEN $4 ELSE platform_settings.webhook_url END,"
       + "  updated_at = now()"
-      + " RETURNING redirect_uris, webhook_url";
+      + " RETURNING redirect_uris";
 
   private final Pool pool;
+  private final WebhookEndpoints webhooks;
 
-  public PlatformSettings(Pool pool) {
+  public PlatformSettings(Pool pool, WebhookEndpoints webhooks) {
     this.pool = pool;
+    this.webhooks = webhooks;
   }
 
   /** {@code {"redirect_uris": [...], "webhook_url": ...}}, with empty defaults for a tenant that set nothing. */
   public Future<JsonObject> read(String accountId) {
     return pool.preparedQuery(READ).execute(Tuple.of(accountId))
-        .map(rows -> rows.size() == 0 ? json(new String[0], null) : json(rows.iterator().next()));
+        .map(rows -> rows.size() == 0 ? new String[0] : rows.iterator().next().getArrayOfStrings("redirect_uris"))
+        .compose(uris -> webhooks.primary(pool, accountId).map(primary -> json(uris, primary)));
   }
 
   /**
+   * Both in one transaction. A new webhook URL moves the primary endpoint, or creates it and issues its
+   * signing secret (then answered once, as {@code webhook_secret}); {@code null} removes it.
+   *
    * @param redirectUris {@code null} keeps the current list
    * @param setWebhookUrl whether {@code webhookUrl} (possibly null, clearing it) replaces the current one
    */
   public Future<JsonObject> update(String accountId, List<String> redirectUris, boolean setWebhookUrl, String webhookUrl) {
-    return pool.preparedQuery(UPSERT)
-        .execute(Tuple.of(accountId, redirectUris == null ? null : redirectUris.toArray(String[]::new),
-            setWebhookUrl, webhookUrl))
-        .map(rows -> json(rows.iterator().next()));
+    return pool.withTransaction(conn -> conn.preparedQuery(UPSERT)
+        .execute(Tuple.tuple().addValue(accountId)
+            .addValue(redirectUris == null ? null : redirectUris.toArray(String[]::new)))
+        .map(rows -> rows.iterator().next().getArrayOfStrings("redirect_uris"))
+        .compose(uris -> {
+          if (!setWebhookUrl) {
+            return webhooks.primary(conn, accountId).map(primary -> json(uris, primary));
+          }
+          if (webhookUrl == null) {
+            return webhooks.deletePrimary(conn, accountId).map(deleted -> json(uris, null));
+          }
+          return webhooks.changePrimary(conn, accountId, PrimaryChange.url(webhookUrl)).map(issued -> {
+            JsonObject out = json(uris, issued.endpoint());
+            if (issued.secret() != null) {
+              out.put("webhook_secret", issued.secret());
+            }
+            return out;
+          });
+        }));
   }
 
-  private static JsonObject json(Row row) {
-    return json(row.getArrayOfStrings("redirect_uris"), row.getString("webhook_url"));
-  }
-
-  private static JsonObject json(String[] redirectUris, String webhookUrl) {
-    return new JsonObject().put("redirect_uris", new JsonArray(List.of(redirectUris))).put("webhook_url", webhookUrl);
+  private static JsonObject json(String[] redirectUris, WebhookEndpoint primary) {
+    return new JsonObject()
+        .put("redirect_uris", new JsonArray(List.of(redirectUris)))
+        .put("webhook_url", primary == null ? null : primary.url());
   }
 }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -132,5 +134,35 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(new String[] {"--config", missing.toString()}, Map.of()));
     assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
+  }
+
+  @Test
+  void webhookSettings() {
+    ConveneConfig defaults = ConfigLoader.load(new String[0], Map.of());
+    assertEquals(List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2),
+        Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10)), defaults.webhookRetrySchedule());
+    assertFalse(defaults.webhooksAllowInsecure());
+    assertTrue(defaults.runs(ConveneConfig.WORKER_API) && defaults.runs(ConveneConfig.WORKER_WEBHOOKS));
+    assertEquals(30, defaults.webhookLogRetentionDays());
+
+    ConveneConfig set = ConfigLoader.load(new String[0], Map.of("CONVENE_WEBHOOK_RETRY_SCHEDULE", "1s, 2s,250ms,1d",
+        "CONVENE_WEBHOOKS_ALLOW_INSECURE", "true", "CONVENE_WORKERS", "Webhooks"));
+    assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofDays(1)),
+        set.webhookRetrySchedule());
+    assertTrue(set.webhooksAllowInsecure());
+    assertFalse(set.runs(ConveneConfig.WORKER_API));
+    assertTrue(set.runs(ConveneConfig.WORKER_WEBHOOKS));
+
+    ConfigException schedule = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_WEBHOOK_RETRY_SCHEDULE", "5s,soon")));
+    assertEquals("webhook_retry_schedule (CONVENE_WEBHOOK_RETRY_SCHEDULE, --webhook-retry-schedule) = '5s,soon' must be"
+        + " durations like 5s,5m,30m,2h (units ms, s, m, h, d), comma-separated", schedule.getMessage());
+    ConfigException zero = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_WEBHOOK_RETRY_SCHEDULE", "0s")));
+    assertTrue(zero.getMessage().endsWith("needs each duration above zero and at most 7 days"), zero.getMessage());
+    ConfigException workers = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(new String[0], Map.of("CONVENE_WORKERS", "api,calender")));
+    assertEquals("workers (CONVENE_WORKERS, --workers) = 'api,calender' must list some of api, webhooks, comma-separated",
+        workers.getMessage());
   }
 }

@@ -6,6 +6,7 @@ import io.convene.http.Fields;
 import io.convene.http.JsonBodies;
 import io.convene.http.Preconditions;
 import io.convene.http.Responses;
+import io.convene.http.WebhookInput;
 import io.convene.meeting.Meeting;
 import io.convene.meeting.MeetingChange;
 import io.convene.meeting.MeetingChange.Reschedule;
@@ -22,6 +23,8 @@ import io.convene.meeting.Person;
 import io.convene.tenant.PlatformSettings;
 import io.convene.tenant.Tenant;
 import io.convene.tenant.Tenants;
+import io.convene.webhook.WebhookTargets;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -48,18 +51,21 @@ public final class PlatformRoutes {
   private final MeetingStore store;
   private final Tenants tenants;
   private final PlatformSettings settings;
+  private final WebhookTargets webhookTargets;
   private final int maxAttendees;
 
-  private PlatformRoutes(MeetingStore store, Tenants tenants, PlatformSettings settings, int maxAttendees) {
+  private PlatformRoutes(MeetingStore store, Tenants tenants, PlatformSettings settings, WebhookTargets webhookTargets,
+                         int maxAttendees) {
     this.store = store;
     this.tenants = tenants;
     this.settings = settings;
+    this.webhookTargets = webhookTargets;
     this.maxAttendees = maxAttendees;
   }
 
   public static void mount(Router router, MeetingStore store, Tenants tenants, PlatformSettings settings,
-                           ConveneConfig config) {
-    PlatformRoutes routes = new PlatformRoutes(store, tenants, settings, config.maxAttendees());
+                           WebhookTargets webhookTargets, ConveneConfig config) {
+    PlatformRoutes routes = new PlatformRoutes(store, tenants, settings, webhookTargets, config.maxAttendees());
     router.post("/v1/schedule").handler(routes::schedule);
     router.get("/v1/meetings").handler(routes::list);
     router.get("/v1/meetings/:meetingId").handler(routes::get);
@@ -171,9 +177,12 @@ public final class PlatformRoutes {
         redirectUris.add(absoluteUrl(uri, "redirect_uris"));
       }
     }
+    List<String> uris = redirectUris;
     boolean setWebhook = body.containsKey("webhook_url");
-    String webhookUrl = body.getValue("webhook_url") == null ? null : absoluteUrl(body.getValue("webhook_url"), "webhook_url");
-    settings.update(Tenant.of(ctx).accountId(), redirectUris, setWebhook, webhookUrl)
+    Object webhookUrl = body.getValue("webhook_url");
+    // webhook_url is the primary webhook endpoint's URL: the same checks as PUT /v1/platform/webhook.
+    (webhookUrl == null ? Future.<String>succeededFuture() : WebhookInput.url(webhookTargets, webhookUrl, "webhook_url"))
+        .compose(url -> settings.update(Tenant.of(ctx).accountId(), uris, setWebhook, url))
         .onSuccess(s -> Responses.ok(ctx, new JsonObject().put("success", true).mergeIn(s)))
         .onFailure(ctx::fail);
   }

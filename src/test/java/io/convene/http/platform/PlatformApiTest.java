@@ -351,6 +351,7 @@ class PlatformApiTest {
     JsonObject set = acme.put("/v1/platform/settings", new JsonObject()
         .put("redirect_uris", new JsonArray().add("https://app.example.com/done"))
         .put("webhook_url", "https://app.example.com/hooks")).await().bodyAsJsonObject();
+    assertTrue(((String) set.remove("webhook_secret")).startsWith("whsec_"), "a new webhook endpoint's secret, once");
     assertEquals(new JsonObject().put("success", true)
         .put("redirect_uris", new JsonArray().add("https://app.example.com/done"))
         .put("webhook_url", "https://app.example.com/hooks"), set);
@@ -362,7 +363,7 @@ class PlatformApiTest {
                 .add("https://d.example").add("https://e.example").add("https://f.example"))).await(),
         400, "invalid_field", "redirect_uris may list at most 5 URLs", "redirect_uris");
     assertError(acme.put("/v1/platform/settings", new JsonObject().put("webhook_url", "ftp://x")).await(),
-        400, "invalid_field", "webhook_url must hold absolute http(s) URLs", "webhook_url");
+        400, "unsupported_scheme", "webhook_url must use https://", "webhook_url");
     assertEquals(new JsonArray(), globex.get("/v1/platform/settings").await().bodyAsJsonObject().getJsonArray("redirect_uris"));
   }
 

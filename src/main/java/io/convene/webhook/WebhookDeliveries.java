@@ -1,0 +1,307 @@
+package io.convene.webhook;
+
+import io.convene.Ids;
+import io.convene.time.Rfc3339;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one home of the SQL for {@code webhook_deliveries} and {@code webhook_attempts}: the outbox the
+ * delivery workers claim, and the log the APIs show. Deliveries are created by the fan-out trigger
+ * on {@code events} (V6 migration) in the transaction of the change, and here for the test event and
+ * redeliveries; inserting one notifies {@value WebhookDeliveryVerticle#CHANNEL} at commit.
+ */
+public final class WebhookDeliveries {
+  public static final String PENDING = "pending";
+  public static final String SUCCESS = "success";
+  public static final String FAILED = "failed";
+
+  /** What a log shows of one delivery: its latest attempt and where it stands. */
+  public record Delivery(String id, long seq, String eventId, String eventType, OffsetDateTime createdAt, String status,
+                         Integer responseCode, int attempts, Integer durationMs, String error, String url,
+                         OffsetDateTime nextAttemptAt) {
+  }
+
+  public record Attempt(OffsetDateTime at, String url, Integer responseCode, int durationMs, String error,
+                        String responseSnippet) {
+  }
+
+  public record Page(List<Delivery> deliveries, boolean hasMore) {
+  }
+
+  /** Newest first; {@code null} filters are off; {@code beforeSeq} is the cursor. */
+  public record LogQuery(String eventType, String status, Long beforeSeq, int limit) {
+  }
+
+  /** A redelivery or test that cannot be queued as asked. */
+  public static final class Conflict extends RuntimeException {
+    private final String code;
+
+    Conflict(String code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+
+    public String code() {
+      return code;
+    }
+  }
+
+  /** A delivery this worker holds the lease of, with all it needs to send it. */
+  record Claimed(String id, int attempts, String accountId, String endpointId, String url, String sealedSecret,
+                 String sealedPreviousSecret, int timeoutSeconds, int maxRetries, String eventId, String eventType,
+                 JsonObject data, OffsetDateTime eventAt, String leaseToken) {
+
+    /** The envelope (contracts.md §4): the same text on every attempt, so the webhook-id always means the same body. */
+    String body() {
+      return new JsonObject()
+          .put("id", eventId)
+          .put("event_type", eventType)
+          .put("timestamp", Rfc3339.formatUtc(eventAt.truncatedTo(ChronoUnit.SECONDS)))
+          .put("platform_id", accountId)
+          .put("api_version", "v1")
+          .put("data", data)
+          .encode();
+    }
+  }
+
+  /** How an attempt ends for the delivery: {@code nextAttemptMillis} only when it stays pending. */
+  record Verdict(String status, Long nextAttemptMillis, boolean gone) {
+  }
+
+  /** Beyond the attempt's own timeout, how long a claim stays leased (time to record the outcome). */
+  static final int LEASE_MARGIN_SECONDS = 10;
+
+  private static final String LOG_COLUMNS = "d.id, d.seq, d.event_id, ev.type AS event_type, d.created_at, d.status,"
+      + " d.response_code, d.attempts, d.duration_ms, d.error, d.url, d.next_attempt_at";
+  // Ranks due deliveries per endpoint so that no endpoint gets more than its share of this
+  // worker's slots, then locks what it picked, skipping rows another instance is claiming.
+  private static final String CLAIM = "WITH busy AS (SELECT * FROM unnest($3::text[], $4::int[]) AS b(endpoint_id, n)),"
+      + " ranked AS ("
+      + "  SELECT d.id, d.next_attempt_at, d.seq, COALESCE(b.n, 0)"
+      + "   + row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.seq) AS slot"
+      + "  FROM webhook_deliveries d"
+      + "  JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled"
+      + "  LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id"
+      + "  WHERE d.status = 'pending' AND d.next_attempt_at <= now()"
+      + "   AND (d.lease_until IS NULL OR d.lease_until <= now())),"
+      + " picked AS ("
+      + "  SELECT d.id FROM webhook_deliveries d"
+      + "  WHERE d.id IN (SELECT id FROM ranked WHERE slot <= $2 ORDER BY next_attempt_at, seq LIMIT $1)"
+      + "   AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= now())"
+      + "  FOR UPDATE SKIP LOCKED)"
+      + " UPDATE webhook_deliveries d"
+      + " SET lease_until = now() + make_interval(secs => e.timeout_seconds + " + LEASE_MARGIN_SECONDS + "),"
+      + "  lease_token = $5"
+      + " FROM picked p, webhook_endpoints e, events ev"
+      + " WHERE d.id = p.id AND e.id = d.endpoint_id AND ev.id = d.event_id"
+      + " RETURNING d.id, d.attempts, d.account_id, d.endpoint_id, e.url, e.secret,"
+      + "  CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END AS previous_secret,"
+      + "  e.timeout_seconds, e.max_retries, ev.id AS event_id, ev.type, ev.data, ev.created_at";
+  // When the next delivery falls due or its lease lapses; zero or less when one is due but was not
+  // claimed (another worker was claiming it, or an endpoint is at its concurrency bound).
+  private static final String NEXT_DUE = "SELECT ceil(extract(epoch FROM min(GREATEST(d.next_attempt_at, d.lease_until))"
+      + " - now()) * 1000)::bigint FROM webhook_deliveries d"
+      + " JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled"
+      + " WHERE d.status = 'pending'";
+  private static final String INSERT_ATTEMPT = "INSERT INTO webhook_attempts (delivery_id, attempted_at, url,"
+      + " response_code, duration_ms, error, response_snippet) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+  private static final String RECORD = "UPDATE webhook_deliveries SET status = $3,"
+      + " next_attempt_at = CASE WHEN $3 = 'pending' THEN now() + $4::bigint * interval '1 millisecond' END,"
+      + " lease_until = NULL, lease_token = NULL, attempts = attempts + 1, url = $5, response_code = $6,"
+      + " duration_ms = $7, error = $8, updated_at = now()"
+      + " WHERE id = $1 AND lease_token = $2 RETURNING endpoint_id";
+  // The lease lapsed and another worker owns the delivery now: only count the attempt.
+  private static final String COUNT_ONLY = "UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE id = $1";
+  private static final String FAIL_PENDING = "UPDATE webhook_deliveries SET status = 'failed', error = $2,"
+      + " next_attempt_at = NULL, lease_until = NULL, lease_token = NULL, updated_at = now()"
+      + " WHERE endpoint_id = $1 AND status = 'pending'";
+  private static final String ONE = "SELECT " + LOG_COLUMNS + " FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id"
+      + " WHERE d.id = $1 AND d.account_id = $2";
+  private static final String ATTEMPTS = "SELECT attempted_at, url, response_code, duration_ms, error, response_snippet"
+      + " FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id";
+  private static final String REDELIVERABLE = "SELECT d.event_id, d.status, d.endpoint_id, e.enabled"
+      + " FROM webhook_deliveries d LEFT JOIN webhook_endpoints e ON e.id = d.endpoint_id"
+      + " WHERE d.id = $1 AND d.account_id = $2 FOR UPDATE OF d";
+  private static final String QUEUE = "INSERT INTO webhook_deliveries (account_id, endpoint_id, event_id, url, next_attempt_at)"
+      + " SELECT e.account_id, e.id, $3, e.url, now() FROM webhook_endpoints e"
+      + " WHERE e.id = $1 AND e.account_id = $2 AND e.enabled RETURNING id";
+  private static final String INSERT_TEST_EVENT = "INSERT INTO events (id, account_id, meeting_id, type, sequence, data,"
+      + " created_at) VALUES ($1, $2, NULL, '" + WebhookEndpoint.TEST_EVENT + "', NULL, $3, now())";
+  private static final String EXPIRE = "DELETE FROM webhook_deliveries WHERE status <> 'pending'"
+      + " AND updated_at < now() - make_interval(days => $1)";
+
+  private final Pool pool;
+
+  public WebhookDeliveries(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Leases up to {@code max} due deliveries of enabled endpoints, at most {@code perEndpoint} in flight
+   * per endpoint counting {@code busy} (those this worker already sends).
+   */
+  Future<List<Claimed>> claim(int max, int perEndpoint, Map<String, Integer> busy, String leaseToken) {
+    String[] endpoints = busy.keySet().toArray(String[]::new);
+    Integer[] counts = new Integer[endpoints.length];
+    for (int i = 0; i < endpoints.length; i++) {
+      counts[i] = busy.get(endpoints[i]);
+    }
+    return pool.preparedQuery(CLAIM)
+        .execute(Tuple.of(max, perEndpoint, endpoints, counts, leaseToken))
+        .map(rows -> {
+          List<Claimed> out = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            out.add(new Claimed(row.getString("id"), row.getInteger("attempts"), row.getString("account_id"),
+                row.getString("endpoint_id"), row.getString("url"), row.getString("secret"),
+                row.getString("previous_secret"), row.getInteger("timeout_seconds"), row.getInteger("max_retries"),
+                row.getString("event_id"), row.getString("type"), (JsonObject) row.getValue("data"),
+                row.getOffsetDateTime("created_at"), leaseToken));
+          }
+          return out;
+        });
+  }
+
+  /** Milliseconds until the next pending delivery falls due or its lease lapses (≤ 0: due now); {@code null} when none will. */
+  Future<Long> nextDue() {
+    return pool.query(NEXT_DUE).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * Stores the attempt, and what it means for the delivery and its endpoint: success clears the
+   * endpoint's failure streak; a 410, or five days of failures, disables the endpoint. If the lease
+   * was lost meanwhile, the attempt is still logged but the delivery is left to its new owner.
+   */
+  Future<Void> record(Claimed claimed, WebhookSender.Outcome outcome, Verdict verdict) {
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_ATTEMPT)
+        .execute(Tuple.of(claimed.id(), outcome.startedAt().atOffset(ZoneOffset.UTC), outcome.url(),
+            outcome.statusCode(), outcome.durationMs(), outcome.error(), outcome.snippet()))
+        .compose(r -> conn.preparedQuery(RECORD).execute(Tuple.of(claimed.id(), claimed.leaseToken(), verdict.status(),
+                verdict.nextAttemptMillis(), outcome.url(), outcome.statusCode(), outcome.durationMs())
+            .addValue(outcome.error())))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return conn.preparedQuery(COUNT_ONLY).execute(Tuple.of(claimed.id())).mapEmpty();
+          }
+          if (verdict.status().equals(SUCCESS)) {
+            return WebhookEndpoints.succeeded(conn, claimed.endpointId());
+          }
+          if (verdict.gone()) {
+            return WebhookEndpoints.disable(conn, claimed.endpointId(), WebhookEndpoints.REASON_GONE);
+          }
+          return WebhookEndpoints.failed(conn, claimed.endpointId()).compose(tooLong -> tooLong
+              ? WebhookEndpoints.disable(conn, claimed.endpointId(), WebhookEndpoints.REASON_FAILING)
+              : Future.<Void>succeededFuture());
+        }));
+  }
+
+  /** Gives up what is still pending for an endpoint (disabled or deleted): failed, with the reason, visible in the log. */
+  static Future<Void> failPending(SqlClient conn, String endpointId, String error) {
+    return conn.preparedQuery(FAIL_PENDING).execute(Tuple.of(endpointId, error)).mapEmpty();
+  }
+
+  public Future<Page> log(String accountId, LogQuery query) {
+    Tuple params = Tuple.of(accountId);
+    StringBuilder sql = new StringBuilder("SELECT ").append(LOG_COLUMNS)
+        .append(" FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id WHERE d.account_id = $1");
+    if (query.eventType() != null) {
+      params.addValue(query.eventType());
+      sql.append(" AND ev.type = $").append(params.size());
+    }
+    if (query.status() != null) {
+      params.addValue(query.status());
+      sql.append(" AND d.status = $").append(params.size());
+    }
+    if (query.beforeSeq() != null) {
+      params.addValue(query.beforeSeq());
+      sql.append(" AND d.seq < $").append(params.size());
+    }
+    params.addValue(query.limit() + 1);
+    sql.append(" ORDER BY d.seq DESC LIMIT $").append(params.size());
+    return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+      List<Delivery> out = new ArrayList<>(rows.size());
+      rows.forEach(row -> out.add(delivery(row)));
+      boolean hasMore = out.size() > query.limit();
+      return new Page(hasMore ? out.subList(0, query.limit()) : out, hasMore);
+    });
+  }
+
+  /** The delivery, or {@code null} when the tenant has none with that id. */
+  public Future<Delivery> get(String accountId, String deliveryId) {
+    return pool.preparedQuery(ONE).execute(Tuple.of(deliveryId, accountId))
+        .map(rows -> rows.size() == 0 ? null : delivery(rows.iterator().next()));
+  }
+
+  public Future<List<Attempt>> attempts(String deliveryId) {
+    return pool.preparedQuery(ATTEMPTS).execute(Tuple.of(deliveryId)).map(rows -> {
+      List<Attempt> out = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        out.add(new Attempt(row.getOffsetDateTime("attempted_at"), row.getString("url"), row.getInteger("response_code"),
+            row.getInteger("duration_ms"), row.getString("error"), row.getString("response_snippet")));
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Queues the delivery's event again to the same endpoint, as a new delivery with the same
+   * {@code webhook-id}; {@code null} when the tenant has no such delivery.
+   */
+  public Future<Delivery> redeliver(String accountId, String deliveryId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(REDELIVERABLE).execute(Tuple.of(deliveryId, accountId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture();
+          }
+          Row row = rows.iterator().next();
+          if (row.getString("endpoint_id") == null) {
+            throw new Conflict("webhook_deleted", "the endpoint of delivery " + deliveryId + " was deleted");
+          }
+          if (PENDING.equals(row.getString("status"))) {
+            throw new Conflict("delivery_pending", "delivery " + deliveryId + " is still being attempted");
+          }
+          return queue(conn, accountId, row.getString("endpoint_id"), row.getString("event_id"));
+        }));
+  }
+
+  /** Writes a {@code webhook.test} event and queues it to one endpoint. */
+  public Future<Delivery> queueTest(String accountId, String endpointId) {
+    String eventId = Ids.event();
+    JsonObject data = new JsonObject().put("message", "This is a test event from Convene.");
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_TEST_EVENT).execute(Tuple.of(eventId, accountId, data))
+        .compose(r -> queue(conn, accountId, endpointId, eventId)));
+  }
+
+  private static Future<Delivery> queue(SqlClient conn, String accountId, String endpointId, String eventId) {
+    return conn.preparedQuery(QUEUE).execute(Tuple.of(endpointId, accountId, eventId)).compose(rows -> {
+      if (rows.size() == 0) {
+        throw new Conflict("webhook_disabled", "the webhook endpoint is disabled; enable it first");
+      }
+      return conn.preparedQuery(ONE).execute(Tuple.of(rows.iterator().next().getString("id"), accountId))
+          .map(one -> delivery(one.iterator().next()));
+    });
+  }
+
+  /** Forgets finished deliveries (and their attempts) older than the retention. */
+  Future<Integer> expire(int retentionDays) {
+    return pool.preparedQuery(EXPIRE).execute(Tuple.of(retentionDays)).map(rows -> rows.rowCount());
+  }
+
+  private static Delivery delivery(Row row) {
+    return new Delivery(row.getString("id"), row.getLong("seq"), row.getString("event_id"), row.getString("event_type"),
+        row.getOffsetDateTime("created_at"), row.getString("status"), row.getInteger("response_code"),
+        row.getInteger("attempts"), row.getInteger("duration_ms"), row.getString("error"), row.getString("url"),
+        row.getOffsetDateTime("next_attempt_at"));
+  }
+}

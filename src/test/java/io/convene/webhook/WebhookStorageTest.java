@@ -1,0 +1,87 @@
+package io.convene.webhook;
+
+import io.convene.Eventually;
+import io.convene.TestApp;
+import io.convene.TestCalls;
+import io.convene.TestDatabase;
+import io.convene.db.Database;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What the V6 migration does to existing data, and how long the log is kept. */
+@ExtendWith(VertxExtension.class)
+class WebhookStorageTest {
+
+  @Test
+  void aWebhookUrlSetBeforeBecomesThePrimaryEndpointAndGetsItsSecretOnTheNextPut(Vertx vertx) throws SQLException {
+    Database database = TestDatabase.fresh();
+    Flyway.configure().dataSource(database.jdbcUrl(), database.connectOptions().getUser(),
+        database.connectOptions().getPassword()).locations("classpath:db/migration").target("4").load().migrate();
+    try (Connection conn = DriverManager.getConnection(database.jdbcUrl(), database.connectOptions().getUser(),
+        database.connectOptions().getPassword()); Statement sql = conn.createStatement()) {
+      sql.execute("INSERT INTO accounts (id, name) VALUES ('acct_before', 'Before')");
+      sql.execute("INSERT INTO platform_settings (account_id, redirect_uris, webhook_url)"
+          + " VALUES ('acct_before', '{}', 'https://hooks.example.com/before')");
+    }
+    TestApp app = TestApp.start(vertx, database, Map.of("CONVENE_WORKERS", "api")).await();
+    HttpResponse<Buffer> issued = app.client.post("/admin/v1/accounts/acct_before/api-keys")
+        .bearerTokenAuthentication(TestApp.ADMIN_TOKEN).send().await();
+    TestCalls before = TestCalls.withKey(app, issued.bodyAsJsonObject().getString("api_key"));
+
+    assertEquals("https://hooks.example.com/before",
+        before.get("/v1/platform/settings").await().bodyAsJsonObject().getString("webhook_url"));
+    JsonObject primary = before.get("/v1/platform/webhook").await().bodyAsJsonObject();
+    assertFalse(primary.getBoolean("enabled"), "no secret yet, so nothing is sent");
+    assertEquals("no_secret", primary.getString("disabled_reason"));
+    assertEquals(5, primary.getJsonArray("events").size());
+
+    JsonObject put = before.put("/v1/platform/webhook", new JsonObject()).await().bodyAsJsonObject();
+    assertTrue(put.getString("secret").startsWith("whsec_"));
+    assertTrue(put.getBoolean("enabled"));
+    assertNull(put.getValue("disabled_reason"));
+  }
+
+  @Test
+  void finishedDeliveriesOlderThanTheRetentionLeaveTheLog(Vertx vertx) {
+    TestApp app = TestApp.start(vertx, Map.of("CONVENE_WEBHOOKS_ALLOW_INSECURE", "true")).await();
+    Receiver receiver = Receiver.ok(vertx);
+    try {
+      TestCalls calls = TestCalls.withKey(app, app.createAccount("Acme").await().getString("api_key"));
+      assertEquals(200, calls.put("/v1/platform/webhook", new JsonObject().put("url", receiver.url())).await().statusCode());
+      assertEquals(200, calls.post("/v1/schedule", WebhookDeliveryTest.SCHEDULE).await().statusCode());
+      assertEquals(200, calls.post("/v1/schedule", WebhookDeliveryTest.SCHEDULE).await().statusCode());
+      Eventually.until(vertx, () -> calls.get("/v1/platform/webhook/logs?status=success").map(r ->
+          r.bodyAsJsonObject().getJsonArray("deliveries")), d -> d.size() == 2);
+      Pool pool = app.database.pool(vertx);
+      pool.query("UPDATE webhook_deliveries SET updated_at = now() - interval '31 days'"
+          + " WHERE seq = (SELECT min(seq) FROM webhook_deliveries)").execute().await();
+
+      assertEquals(1, new WebhookDeliveries(pool).expire(30).await());
+      JsonArray left = calls.get("/v1/platform/webhook/logs").await().bodyAsJsonObject().getJsonArray("deliveries");
+      assertEquals(1, left.size());
+      assertEquals(1L, pool.query("SELECT count(*) FROM webhook_attempts").execute().await().iterator().next().getLong(0),
+          "the attempts go with their delivery");
+    } finally {
+      receiver.close();
+    }
+  }
+}
