@@ -1,5 +1,6 @@
 package io.convene;
 
+import io.convene.calendar.CalendarSyncVerticle;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
@@ -14,6 +15,8 @@ import io.convene.tenant.Tenants.NewAccount;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 
@@ -22,6 +25,8 @@ import java.io.PrintStream;
  * the store and the HTTP front, one instance of each per event loop. Main and the tests share it.
  */
 public final class Application {
+  private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
   private Application() {
   }
 
@@ -38,9 +43,20 @@ public final class Application {
             .map(checked -> new Services(config, database, secrets, rateLimiter)))
         .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
             .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
-            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop)))
+            .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop))
+            .compose(id -> startCalendarSync(vertx, services)))
         .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
         .mapEmpty();
+  }
+
+  /** One sync worker per process when Google credentials are configured; else said once, here. */
+  private static Future<?> startCalendarSync(Vertx vertx, Services services) {
+    if (!services.config().calendar().enabled()) {
+      LOG.info("Google Calendar sync is off: set CONVENE_GOOGLE_CLIENT_ID, CONVENE_GOOGLE_CLIENT_SECRET and"
+          + " CONVENE_GOOGLE_REDIRECT_URI to mirror meetings onto calendars");
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(new CalendarSyncVerticle(services));
   }
 
   private static void expireIdempotencyKeysHourly(Vertx vertx, Database database) {

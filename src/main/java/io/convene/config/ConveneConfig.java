@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param maxAttendees       people on one meeting, per list
  * @param secretsKey         base64 of the 32-byte AES key that seals stored secrets; {@code null} means the
  *                           key file in the data directory (embedded database only)
+ * @param calendar           Google Calendar: OAuth client, endpoints and the sync worker's retry timing
  */
 public record ConveneConfig(
     String httpHost,
@@ -29,7 +30,8 @@ public record ConveneConfig(
     int maxBodyBytes,
     int rateLimitPerMinute,
     int maxAttendees,
-    String secretsKey) {
+    String secretsKey,
+    CalendarConfig calendar) {
 
   public boolean embeddedDatabase() {
     return databaseUrl == null;
@@ -56,7 +58,52 @@ public record ConveneConfig(
         v.requiredInt("max_body_bytes", 1024, 64 * 1024 * 1024),
         v.requiredInt("rate_limit_per_minute", 0, 100_000_000),
         v.requiredInt("max_attendees", 1, 10_000),
-        secretsKey(v, databaseUrl));
+        secretsKey(v, databaseUrl),
+        calendar(v));
+  }
+
+  /** Both halves of the Google OAuth client, or neither; a configured client needs its callback URL. */
+  private static CalendarConfig calendar(Values v) {
+    String clientId = v.optionalString("google_client_id");
+    String clientSecret = v.optionalString("google_client_secret");
+    String redirectUri = v.optionalString("google_redirect_uri");
+    if ((clientId == null) != (clientSecret == null)) {
+      throw new ConfigException("google_client_id (CONVENE_GOOGLE_CLIENT_ID) and google_client_secret"
+          + " (CONVENE_GOOGLE_CLIENT_SECRET) must be set together");
+    }
+    if (clientId != null && redirectUri == null) {
+      throw new ConfigException("google_redirect_uri (CONVENE_GOOGLE_REDIRECT_URI) must be set with the Google client:"
+          + " Convene's public URL of /oauth/google/callback, as registered with Google");
+    }
+    for (String key : new String[] {"google_redirect_uri", "google_auth_url", "google_token_url", "google_revoke_url",
+        "google_api_base_url"}) {
+      String url = v.optionalString(key);
+      if (url != null) {
+        v.check(key, url, ConveneConfig::isHttpUrl, "is not an absolute http(s) URL");
+      }
+    }
+    return new CalendarConfig(clientId, clientSecret, redirectUri,
+        v.requiredString("google_auth_url"),
+        v.requiredString("google_token_url"),
+        v.requiredString("google_revoke_url"),
+        stripTrailingSlash(v.requiredString("google_api_base_url")),
+        v.requiredInt("calendar_retry_base_ms", 1, 3_600_000),
+        v.requiredInt("calendar_retry_max_ms", 1, 86_400_000),
+        v.requiredInt("calendar_max_attempts", 1, 100),
+        v.requiredInt("calendar_lease_seconds", 1, 3600));
+  }
+
+  private static boolean isHttpUrl(String url) {
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      return uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()));
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static String stripTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   /** The configured key, decoded; an external database needs one, shared by every instance. */
@@ -168,7 +215,7 @@ public record ConveneConfig(
     private static String redact(String key, String value) {
       return switch (key) {
         case "database_url" -> value.replaceAll("://[^@/]*@", "://***@");
-        case "secrets_key", "admin_token" -> "***";
+        case "secrets_key", "admin_token", "google_client_secret" -> "***";
         default -> value;
       };
     }

@@ -3,6 +3,9 @@ package io.convene.http;
 import io.convene.config.ConveneConfig;
 import io.convene.Services;
 import io.convene.auth.TenantAuthHandler;
+import io.convene.calendar.CalendarConnections;
+import io.convene.calendar.GoogleCalendarClient;
+import io.convene.calendar.OAuthStates;
 import io.convene.http.admin.AdminRoutes;
 import io.convene.http.platform.PlatformRoutes;
 import io.convene.tenant.PlatformSettings;
@@ -25,6 +28,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final int[] ROUTER_ERRORS = {400, 401, 403, 404, 405, 413, 415, 500};
+  /** Google's token and calendar calls made while a user waits in the OAuth callback. */
+  private static final long GOOGLE_TIMEOUT_MS = 10_000;
 
   private final Services services;
   private final ConveneConfig config;
@@ -46,6 +51,9 @@ public final class HttpVerticle extends VerticleBase {
     Pool pool = services.database().pool(vertx);
     Tenants tenants = new Tenants(pool);
     MeetingStore store = new MeetingStore(vertx.eventBus());
+    CalendarConnections calendars = new CalendarConnections(pool, services.secrets());
+    GoogleCalendarClient google = config.calendar().enabled()
+        ? new GoogleCalendarClient(vertx, config.calendar(), GOOGLE_TIMEOUT_MS) : null;
     Router router = Router.router(vertx);
     ErrorRenderer errors = new ErrorRenderer(config.maxBodyBytes());
     for (int status : ROUTER_ERRORS) {
@@ -58,7 +66,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
     router.get("/health/ready").handler(ctx -> ready(ctx, store));
     if (config.adminToken() != null) {
-      AdminRoutes.mount(router, tenants, config.adminToken());
+      AdminRoutes.mount(router, tenants, calendars, config.adminToken());
     }
 
     router.route("/v1/*").handler(new TenantAuthHandler(tenants));
@@ -67,7 +75,8 @@ public final class HttpVerticle extends VerticleBase {
     }
     router.route("/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
         .method(HttpMethod.DELETE).handler(new Idempotency(pool));
-    PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool), config);
+    PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool), calendars, new OAuthStates(pool), google,
+        config);
     return router;
   }
 

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeetingStoreVerticle extends VerticleBase {
   public static final String ADDRESS = "convene.meeting.store";
+  /** Published after a change committed, so that outbox workers in this process look at once. */
+  public static final String CHANGED = "convene.meeting.changed";
   private static final Logger LOG = LoggerFactory.getLogger(MeetingStoreVerticle.class);
 
   private final Database database;
@@ -33,7 +35,12 @@ public final class MeetingStoreVerticle extends VerticleBase {
 
   private void handle(Message<MeetingCommand<?>> message) {
     message.body().execute(sql)
-        .onSuccess(reply -> message.reply(reply, LocalCodec.DELIVERY))
+        .onSuccess(reply -> {
+          message.reply(reply, LocalCodec.DELIVERY);
+          if (changes(message.body())) {
+            vertx.eventBus().publish(CHANGED, null);
+          }
+        })
         .onFailure(error -> {
           MeetingStoreException failure = asStoreFailure(error);
           if (failure.kind() == Kind.INTERNAL) {
@@ -41,6 +48,11 @@ public final class MeetingStoreVerticle extends VerticleBase {
           }
           message.fail(failure.kind().ordinal(), failure.getMessage());
         });
+  }
+
+  private static boolean changes(MeetingCommand<?> command) {
+    return command instanceof MeetingCommand.CreateMeeting || command instanceof MeetingCommand.UpdateMeeting
+        || command instanceof MeetingCommand.CancelMeeting;
   }
 
   /** A server-side SQL error is a bug; anything else from the client (refused, closed, timed out) is unavailability. */
