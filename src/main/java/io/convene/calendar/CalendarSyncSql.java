@@ -159,6 +159,17 @@ public final class CalendarSyncSql {
     });
   }
 
+  /** Fails with {@link LeaseLost} unless the worker still owns the job. */
+  Future<Void> checkLease(Job job) {
+    return pool.preparedQuery("SELECT " + HOLDS_LEASE).execute(Tuple.of(job.meetingId(), job.leaseToken()))
+        .map(rows -> {
+          if (!rows.iterator().next().getBoolean(0)) {
+            throw new LeaseLost(job.meetingId());
+          }
+          return null;
+        });
+  }
+
   /** Records a Google write as soon as it happened, so that a later failure cannot lose it. */
   Future<Void> saveEvent(Job job, EventState state) {
     return pool.preparedQuery(SAVE_EVENT)

@@ -108,7 +108,8 @@ public final class CalendarSyncVerticle extends VerticleBase {
     return mirror.sync(job)
         .onSuccess(status -> vertx.eventBus().publish(OUTCOMES,
             new JsonObject().put("meeting_id", job.meetingId()).put("status", status)))
-        .onFailure(error -> LOG.error("calendar sync of {} could not record its outcome", job.meetingId(), error))
+        .onFailure(error -> LOG.warn("calendar sync of {} could not record its outcome ({}); it goes again when its"
+            + " lease runs out", job.meetingId(), error.getMessage()))
         .<Void>mapEmpty()
         .otherwiseEmpty();
   }

@@ -171,12 +171,17 @@ final class MeetingMirror {
             return Future.failedFuture(error);
           }
           if (g.status() == 412 && attempt < PRECONDITION_ATTEMPTS) {
-            return tokens.call(target, t -> google.getEvent(t, s.calendarId(), s.eventId())).compose(current -> {
-              run.state = s.withEvent(s.connectionId(), s.calendarId(), s.eventId(), current.getString("etag"), s.meetLink());
-              JsonObject again = body.copy()
-                  .put("attendees", GoogleEvents.keepingResponses(body.getJsonArray("attendees"), current));
-              return patchCurrent(run, target, again, conference, attempt + 1);
-            });
+            // The etag moved. Were it another worker that took this job over (our lease ran out), its
+            // newer content must not be overwritten with ours: re-apply only while the job is ours.
+            return sql.checkLease(run.job)
+                .compose(v -> tokens.call(target, t -> google.getEvent(t, s.calendarId(), s.eventId())))
+                .compose(current -> {
+                  run.state = s.withEvent(s.connectionId(), s.calendarId(), s.eventId(), current.getString("etag"),
+                      s.meetLink());
+                  JsonObject again = body.copy()
+                      .put("attendees", GoogleEvents.keepingResponses(body.getJsonArray("attendees"), current));
+                  return patchCurrent(run, target, again, conference, attempt + 1);
+                });
           }
           if (g.gone()) {
             return Future.failedFuture(new Permanent("the event was deleted from the Google Calendar of "

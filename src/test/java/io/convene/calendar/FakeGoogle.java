@@ -284,7 +284,7 @@ public final class FakeGoogle {
         ctx.put("fake.answerLater", held.release());
         ctx.next();
       } else {
-        held.release().onComplete(released -> ctx.next());
+        held.release().onComplete(released -> context.runOnContext(v -> ctx.next()));
       }
       return;
     }
@@ -548,7 +548,7 @@ public final class FakeGoogle {
     if (script != null) {
       answer(ctx, script.status(), script.body(), script.headers());
     } else if (later != null) {
-      later.onComplete(released -> send(ctx, status, body));
+      later.onComplete(released -> context.runOnContext(v -> send(ctx, status, body)));
     } else {
       send(ctx, status, body);
     }
