@@ -44,7 +44,7 @@ public final class Application {
         .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
             .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
             .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop))
-            .compose(id -> startCalendarSync(vertx, services)))
+            .compose(httpDeployment -> startCalendarSync(vertx, services).map(httpDeployment)))
         .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
         .mapEmpty();
   }

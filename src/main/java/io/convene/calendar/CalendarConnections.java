@@ -64,12 +64,14 @@ public final class CalendarConnections {
   }
 
   /**
-   * The live connection {@code connectionId} of the tenant, or {@code null} (unknown, another
-   * tenant's, or disconnected). The Accounts API validates {@code calendar.connection.id} with it.
+   * The tenant's connection {@code connectionId}, or {@code null} (unknown, or another tenant's).
+   * The Accounts API validates {@code calendar.connection.id} with it. A disconnected connection
+   * still belongs to the tenant: its meetings keep naming it (a full-replace PUT sends the id back),
+   * they show {@code not_connected}, and a reconnect of the same user revives it.
    */
   public Future<ConnectionRef> findForAccount(String accountId, String connectionId) {
     return pool.preparedQuery("SELECT " + REF_JSON + " AS ref FROM calendar_connections c"
-            + " WHERE c.id = $1 AND c.account_id = $2 AND c.revoked_at IS NULL")
+            + " WHERE c.id = $1 AND c.account_id = $2")
         .execute(Tuple.of(connectionId, accountId))
         .map(rows -> rows.size() == 0 ? null : ConnectionRef.fromJson(rows.iterator().next().getJsonObject("ref")));
   }

@@ -52,11 +52,11 @@ public final class CalendarSyncVerticle extends VerticleBase {
     // A request must end well inside the lease, so that no one else takes the job while it runs.
     GoogleCalendarClient google = new GoogleCalendarClient(vertx, config, Math.min(30_000L, config.leaseSeconds() * 1000L / 3));
     mirror = new MeetingMirror(new MeetingStore(vertx.eventBus()), sql, new CalendarConnections(pool, services.secrets()),
-        google, new AccessTokens(google), config);
+        google, new GoogleAccessTokens(google), config);
     subscriber = PgSubscriber.subscriber(vertx, services.database().connectOptions())
         .reconnectPolicy(retries -> POLL_MILLIS / 6);
     subscriber.channel(CHANNEL).handler(payload -> wake());
-    return vertx.eventBus().localConsumer(MeetingStoreVerticle.CHANGED, message -> wake()).completion()
+    return vertx.eventBus().localConsumer(MeetingStoreVerticle.COMMITTED, message -> wake()).completion()
         .compose(v -> subscriber.connect().recover(error -> {
           LOG.warn("calendar sync: LISTEN {} failed ({}); other instances' changes are seen by polling",
               CHANNEL, error.getMessage());

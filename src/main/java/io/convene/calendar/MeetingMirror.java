@@ -1,6 +1,6 @@
 package io.convene.calendar;
 
-import io.convene.calendar.AccessTokens.GrantRefused;
+import io.convene.calendar.GoogleAccessTokens.GrantRefused;
 import io.convene.calendar.CalendarConnections.Credentials;
 import io.convene.calendar.CalendarSyncSql.EventState;
 import io.convene.calendar.CalendarSyncSql.Job;
@@ -31,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *       Google, so it is read again and the change re-applied on top (RSVPs kept).</li>
  * </ul>
  * Every Google write is recorded at once. Failures: 401 refreshes the token once (see
- * {@link AccessTokens}); rate limits, 5xx and unreachable Google are retried with truncated
+ * {@link GoogleAccessTokens}); rate limits, 5xx and unreachable Google are retried with truncated
  * exponential backoff and jitter; anything else, a refused grant, or too many attempts is a
  * permanent failure, recorded on the meeting and sent as {@code meeting.calendar_sync_failed}.
  */
@@ -44,11 +44,11 @@ final class MeetingMirror {
   private final CalendarSyncSql sql;
   private final CalendarConnections connections;
   private final GoogleCalendarClient google;
-  private final AccessTokens tokens;
+  private final GoogleAccessTokens tokens;
   private final CalendarConfig config;
 
   MeetingMirror(MeetingStore store, CalendarSyncSql sql, CalendarConnections connections, GoogleCalendarClient google,
-                AccessTokens tokens, CalendarConfig config) {
+                GoogleAccessTokens tokens, CalendarConfig config) {
     this.store = store;
     this.sql = sql;
     this.connections = connections;

@@ -2,6 +2,9 @@ package io.convene.meeting;
 
 import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
+import io.convene.meeting.MeetingCommand.CancelMeeting;
+import io.convene.meeting.MeetingCommand.CreateMeeting;
+import io.convene.meeting.MeetingCommand.UpdateMeeting;
 import io.convene.meeting.MeetingStoreException.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,8 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeetingStoreVerticle extends VerticleBase {
   public static final String ADDRESS = "convene.meeting.store";
-  /** Published after a change committed, so that outbox workers in this process look at once. */
-  public static final String CHANGED = "convene.meeting.changed";
+  /** Published (no body) after a change committed events: outbox workers in this process claim at once. */
+  public static final String COMMITTED = "convene.outbox.committed";
   private static final Logger LOG = LoggerFactory.getLogger(MeetingStoreVerticle.class);
 
   private final Database database;
@@ -35,12 +38,8 @@ public final class MeetingStoreVerticle extends VerticleBase {
 
   private void handle(Message<MeetingCommand<?>> message) {
     message.body().execute(sql)
-        .onSuccess(reply -> {
-          message.reply(reply, LocalCodec.DELIVERY);
-          if (changes(message.body())) {
-            vertx.eventBus().publish(CHANGED, null);
-          }
-        })
+        .onSuccess(reply -> message.reply(reply, LocalCodec.DELIVERY))
+        .onSuccess(reply -> announceCommit(message.body()))
         .onFailure(error -> {
           MeetingStoreException failure = asStoreFailure(error);
           if (failure.kind() == Kind.INTERNAL) {
@@ -50,9 +49,10 @@ public final class MeetingStoreVerticle extends VerticleBase {
         });
   }
 
-  private static boolean changes(MeetingCommand<?> command) {
-    return command instanceof MeetingCommand.CreateMeeting || command instanceof MeetingCommand.UpdateMeeting
-        || command instanceof MeetingCommand.CancelMeeting;
+  private void announceCommit(MeetingCommand<?> command) {
+    if (command instanceof CreateMeeting || command instanceof UpdateMeeting || command instanceof CancelMeeting) {
+      vertx.eventBus().publish(COMMITTED, null);
+    }
   }
 
   /** A server-side SQL error is a bug; anything else from the client (refused, closed, timed out) is unavailability. */

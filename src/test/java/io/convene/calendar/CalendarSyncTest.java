@@ -363,7 +363,7 @@ class CalendarSyncTest {
   @Test
   void accessTokensAreRefreshedShortlyBeforeTheyExpire(Vertx vertx) {
     start(vertx);
-    await(f.google.setExpiresIn(AccessTokens.EARLY_MILLIS / 1000 - 1));
+    await(f.google.setExpiresIn(GoogleAccessTokens.EARLY_MILLIS / 1000 - 1));
     f.connect(ALICE);
     String id = f.schedule(SCHEDULE);
     f.outcomes.await(id, "synced");

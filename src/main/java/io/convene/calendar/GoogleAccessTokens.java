@@ -11,7 +11,7 @@ import java.util.function.Function;
  * Access tokens per connection, cached until shortly before they expire (a cache that may be lost:
  * each instance refreshes its own). Confined to the sync verticle's event loop, so plain maps do.
  */
-final class AccessTokens {
+final class GoogleAccessTokens {
   /** Refresh this long before Google's expiry, so that no call carries a token about to lapse. */
   static final long EARLY_MILLIS = 60_000;
 
@@ -22,7 +22,7 @@ final class AccessTokens {
   private final Map<String, Cached> cache = new HashMap<>();
   private final Map<String, Future<String>> refreshing = new HashMap<>();
 
-  AccessTokens(GoogleCalendarClient google) {
+  GoogleAccessTokens(GoogleCalendarClient google) {
     this.google = google;
   }
 
