@@ -1,6 +1,7 @@
 package io.convene;
 
 import io.convene.auth.AccessTokens;
+import io.convene.calendar.CalendarSyncVerticle;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
@@ -16,6 +17,8 @@ import io.convene.webhook.WebhookDeliveryVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
 
@@ -25,6 +28,8 @@ import java.io.PrintStream;
  * worker, as far as {@code workers} asks for them. Main and the tests share it.
  */
 public final class Application {
+  private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
   private final Vertx vertx;
   /** {@code null} on a node that does not run the {@code api} worker. */
   private final String httpDeployment;
@@ -58,10 +63,22 @@ public final class Application {
             .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
             .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
                 ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.succeededFuture(id))
+            .compose(id -> config.runs(ConveneConfig.WORKER_CALENDAR)
+                ? startCalendarSync(vertx, services).map(id) : Future.succeededFuture(id))
             .compose(id -> config.runs(ConveneConfig.WORKER_API)
                 ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop) : Future.<String>succeededFuture(null)))
         .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
         .map(httpDeployment -> new Application(vertx, httpDeployment));
+  }
+
+  /** One sync worker per process when Google credentials are configured; else said once, here. */
+  private static Future<?> startCalendarSync(Vertx vertx, Services services) {
+    if (!services.config().calendar().enabled()) {
+      LOG.info("Google Calendar sync is off: set CONVENE_GOOGLE_CLIENT_ID, CONVENE_GOOGLE_CLIENT_SECRET and"
+          + " CONVENE_GOOGLE_REDIRECT_URI to mirror meetings onto calendars");
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(new CalendarSyncVerticle(services));
   }
 
   private static void expireIdempotencyKeysHourly(Vertx vertx, Database database) {

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param jwtSecret          HMAC key that signs OAuth access tokens; {@code null} means a key generated once and
  *                           kept (sealed) in the database, shared by every instance
  * @param tokenTtlSeconds    lifetime of an OAuth access token
+ * @param calendar           Google Calendar: OAuth client, endpoints and the sync worker's retry timing
  * @param workers            what this node runs: {@code api} (the HTTP surfaces), {@code webhooks} (delivery)
  * @param webhooksAllowInsecure also allow {@code http://} and private or loopback webhook targets (development, tests)
  * @param webhookRetrySchedule  the wait before each retry of a failed delivery; the last one repeats
@@ -51,6 +52,7 @@ public record ConveneConfig(
     int shutdownDrainSeconds,
     String jwtSecret,
     int tokenTtlSeconds,
+    CalendarConfig calendar,
     Set<String> workers,
     boolean webhooksAllowInsecure,
     List<Duration> webhookRetrySchedule,
@@ -59,7 +61,8 @@ public record ConveneConfig(
     int webhookEndpointConcurrency) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
-  private static final Set<String> KNOWN_WORKERS = Set.of(WORKER_API, WORKER_WEBHOOKS);
+  public static final String WORKER_CALENDAR = "calendar";
+  private static final Set<String> KNOWN_WORKERS = Set.of(WORKER_API, WORKER_WEBHOOKS, WORKER_CALENDAR);
   /** HS256 wants a key of at least its 256-bit output. */
   public static final int MIN_JWT_SECRET_LENGTH = 32;
 
@@ -92,6 +95,7 @@ public record ConveneConfig(
         v.requiredInt("shutdown_drain_seconds", 0, 300),
         jwtSecret(v),
         v.requiredInt("token_ttl_seconds", 1, 86_400),
+        calendar(v),
         v.names("workers", KNOWN_WORKERS),
         Integer.valueOf(1).equals(v.optionalBoolean("webhooks_allow_insecure")),
         v.durations("webhook_retry_schedule", 20, Duration.ofDays(7)),
@@ -102,6 +106,50 @@ public record ConveneConfig(
 
   public boolean runs(String worker) {
     return workers.contains(worker);
+  }
+
+  /** Both halves of the Google OAuth client, or neither; a configured client needs its callback URL. */
+  private static CalendarConfig calendar(Values v) {
+    String clientId = v.optionalString("google_client_id");
+    String clientSecret = v.optionalString("google_client_secret");
+    String redirectUri = v.optionalString("google_redirect_uri");
+    if ((clientId == null) != (clientSecret == null)) {
+      throw new ConfigException("google_client_id (CONVENE_GOOGLE_CLIENT_ID) and google_client_secret"
+          + " (CONVENE_GOOGLE_CLIENT_SECRET) must be set together");
+    }
+    if (clientId != null && redirectUri == null) {
+      throw new ConfigException("google_redirect_uri (CONVENE_GOOGLE_REDIRECT_URI) must be set with the Google client:"
+          + " Convene's public URL of /oauth/google/callback, as registered with Google");
+    }
+    for (String key : new String[] {"google_redirect_uri", "google_auth_url", "google_token_url", "google_revoke_url",
+        "google_api_base_url"}) {
+      String url = v.optionalString(key);
+      if (url != null) {
+        v.check(key, url, ConveneConfig::isHttpUrl, "is not an absolute http(s) URL");
+      }
+    }
+    return new CalendarConfig(clientId, clientSecret, redirectUri,
+        v.requiredString("google_auth_url"),
+        v.requiredString("google_token_url"),
+        v.requiredString("google_revoke_url"),
+        stripTrailingSlash(v.requiredString("google_api_base_url")),
+        v.requiredInt("calendar_retry_base_ms", 1, 3_600_000),
+        v.requiredInt("calendar_retry_max_ms", 1, 86_400_000),
+        v.requiredInt("calendar_max_attempts", 1, 100),
+        v.requiredInt("calendar_lease_seconds", 1, 3600));
+  }
+
+  private static boolean isHttpUrl(String url) {
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      return uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()));
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static String stripTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   /** The configured key, decoded; an external database needs one, shared by every instance. */
@@ -265,7 +313,7 @@ public record ConveneConfig(
     private static String redact(String key, String value) {
       return switch (key) {
         case "database_url" -> value.replaceAll("://[^@/]*@", "://***@");
-        case "secrets_key", "admin_token", "jwt_secret" -> "***";
+        case "secrets_key", "admin_token", "jwt_secret", "google_client_secret" -> "***";
         default -> value;
       };
     }

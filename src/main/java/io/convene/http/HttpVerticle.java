@@ -5,6 +5,9 @@ import io.convene.Services;
 import io.convene.auth.TenantAuthHandler;
 import io.convene.auth.TokenEndpoint;
 import io.convene.http.accounts.AccountsRoutes;
+import io.convene.calendar.CalendarConnections;
+import io.convene.calendar.GoogleCalendarClient;
+import io.convene.calendar.OAuthStates;
 import io.convene.http.admin.AdminRoutes;
 import io.convene.http.accounts.AccountWebhookRoutes;
 import io.convene.http.platform.PlatformRoutes;
@@ -38,6 +41,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final int[] ROUTER_ERRORS = {400, 401, 403, 404, 405, 413, 415, 500};
+  /** Google's token and calendar calls made while a user waits in the OAuth callback. */
+  private static final long GOOGLE_TIMEOUT_MS = 10_000;
 
   private final Services services;
   private final ConveneConfig config;
@@ -67,6 +72,9 @@ public final class HttpVerticle extends VerticleBase {
     Pool pool = services.database().pool(vertx);
     Tenants tenants = new Tenants(pool);
     MeetingStore store = new MeetingStore(vertx.eventBus());
+    CalendarConnections calendars = new CalendarConnections(pool, services.secrets());
+    GoogleCalendarClient google = config.calendar().enabled()
+        ? new GoogleCalendarClient(vertx, config.calendar(), GOOGLE_TIMEOUT_MS) : null;
     Router router = Router.router(vertx);
     ErrorRenderer errors = new ErrorRenderer(config.maxBodyBytes());
     for (int status : ROUTER_ERRORS) {
@@ -80,7 +88,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
     router.get("/health/ready").handler(ctx -> ready(ctx, store));
     if (config.adminToken() != null) {
-      AdminRoutes.mount(router, tenants, config.adminToken());
+      AdminRoutes.mount(router, tenants, calendars, config.adminToken());
     }
 
     TokenEndpoint.mount(router, tenants, services.accessTokens());
@@ -94,10 +102,11 @@ public final class HttpVerticle extends VerticleBase {
         .method(HttpMethod.DELETE).handler(new Idempotency(pool));
     WebhookEndpoints webhooks = new WebhookEndpoints(pool, services.secrets());
     WebhookTargets targets = new WebhookTargets(vertx, config.webhooksAllowInsecure());
-    PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool, webhooks), targets, config);
+    PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool, webhooks), targets, calendars,
+        new OAuthStates(pool), google, config);
     PlatformWebhookRoutes.mount(router, webhooks, new WebhookDeliveries(pool), targets);
     AccountWebhookRoutes.mount(router, webhooks, targets);
-    AccountsRoutes.mount(router, store, config);
+    AccountsRoutes.mount(router, store, calendars, config);
     return router;
   }
 

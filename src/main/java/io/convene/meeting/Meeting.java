@@ -1,5 +1,7 @@
 package io.convene.meeting;
 
+import io.convene.calendar.CalendarSync;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -7,7 +9,8 @@ import java.util.List;
 /**
  * One meeting, the single model behind both API surfaces. {@code start} and {@code end} carry the
  * offset they were given in; {@code version} rises by one with every change and is the
- * {@code sequence} of the event that change wrote.
+ * {@code sequence} of the event that change wrote. {@code calendarSync} is how its Google Calendar
+ * mirror stands; it is kept by the calendar worker, not by changes, so the ETag does not cover it.
  */
 public record Meeting(
     String id,
@@ -26,7 +29,8 @@ public record Meeting(
     Cancellation cancellation,
     int version,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    CalendarSync calendarSync) {
 
   public boolean cancelled() {
     return cancellation != null;
@@ -38,6 +42,19 @@ public record Meeting(
 
   public List<String> attendeeEmails() {
     return attendees.stream().map(Person::email).toList();
+  }
+
+  /** The link people join by: the Google Meet link once calendar sync made one, else the one given. */
+  public String joinUrl() {
+    if (calendarSync != null && calendarSync.meetLink() != null) {
+      return calendarSync.meetLink();
+    }
+    return conferencing == null ? null : conferencing.joinUrl();
+  }
+
+  public Meeting withCalendarSync(CalendarSync sync) {
+    return new Meeting(id, accountId, seq, title, description, location, start, end, hosts, attendees, notes,
+        conferencing, calendarConnectionId, cancellation, version, createdAt, updatedAt, sync);
   }
 
   /** A strong validator: one meeting id and version is one exact state. */

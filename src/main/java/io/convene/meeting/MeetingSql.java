@@ -1,6 +1,8 @@
 package io.convene.meeting;
 
 import io.convene.Ids;
+import io.convene.calendar.CalendarSync;
+import io.convene.calendar.CalendarSyncSql;
 import io.convene.meeting.MeetingCommand.CancelMeeting;
 import io.convene.meeting.MeetingCommand.CreateMeeting;
 import io.convene.meeting.MeetingCommand.ListMeetings;
@@ -32,7 +34,7 @@ public final class MeetingSql {
 
   private static final String COLUMNS = "id, account_id, seq, title, description, location, start_at, start_offset,"
       + " end_at, end_offset, hosts, attendees, notes, conferencing, calendar_connection_id, cancelled_at,"
-      + " cancelled_by, cancel_reason, version, created_at, updated_at";
+      + " cancelled_by, cancel_reason, version, created_at, updated_at" + CalendarSyncSql.READ_COLUMNS;
   static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM meetings WHERE id = $1 AND account_id = $2";
   static final String LOCK_ONE = SELECT_ONE + " FOR UPDATE";
   static final String INSERT = "INSERT INTO meetings (id, account_id, title, description, location, start_at,"
@@ -43,7 +45,8 @@ public final class MeetingSql {
       + " start_offset = $7, end_at = $8, end_offset = $9, hosts = $10, attendees = $11, attendee_emails = $12,"
       + " notes = $13, conferencing = $14, calendar_connection_id = $15, cancelled_at = $16, cancelled_by = $17,"
       + " cancel_reason = $18, version = $19, updated_at = $20 WHERE id = $1 AND account_id = $2";
-  static final String INSERT_EVENT = "INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
+  /** The one insert of the outbox that webhooks deliver, for every kind of event. */
+  private static final String INSERT_EVENT = "INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
       + " VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
   private final Pool pool;
@@ -57,11 +60,13 @@ public final class MeetingSql {
     MeetingDraft d = command.draft();
     Meeting draft = new Meeting(Ids.meeting(), command.accountId(), 0, d.title(), d.description(), d.location(),
         d.start(), d.end(), withIds(d.hosts(), Map.of()), withIds(d.attendees(), Map.of()), d.notes(),
-        d.conferencing(), d.calendarConnectionId(), null, 1, now, now);
+        d.conferencing(), d.calendarConnectionId(), null, 1, now, now, CalendarSync.NONE);
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
         .execute(insertParams(draft))
         .map(rows -> withSeq(draft, rows.iterator().next().getLong(0)))
-        .compose(created -> insertEvents(conn, List.of(MeetingEvent.scheduled(created))).map(created)));
+        .compose(created -> insertEvents(conn, List.of(MeetingEvent.scheduled(created)))
+            .compose(v -> CalendarSyncSql.enqueue(conn, created))
+            .map(created::withCalendarSync)));
   }
 
   Future<Meeting> get(String accountId, String meetingId) {
@@ -132,7 +137,7 @@ public final class MeetingSql {
           Meeting updated = new Meeting(current.id(), current.accountId(), current.seq(), d.title(), d.description(),
               d.location(), d.start(), d.end(), withIds(d.hosts(), knownIds), withIds(d.attendees(), knownIds),
               d.notes(), d.conferencing(), d.calendarConnectionId(), null, current.version() + 1,
-              current.createdAt(), now);
+              current.createdAt(), now, current.calendarSync());
           List<MeetingEvent> events = new ArrayList<>(2);
           Meeting next = updated;
           if (!change.cancels() || !sameContent(current, updated)) {
@@ -147,7 +152,8 @@ public final class MeetingSql {
           Meeting result = next;
           return conn.preparedQuery(UPDATE).execute(updateParams(result))
               .compose(r -> insertEvents(conn, events))
-              .map(result);
+              .compose(v -> CalendarSyncSql.enqueue(conn, result))
+              .map(result::withCalendarSync);
         }));
   }
 
@@ -157,7 +163,8 @@ public final class MeetingSql {
           Meeting next = cancelled(current, now());
           return conn.preparedQuery(UPDATE).execute(updateParams(next))
               .compose(r -> insertEvents(conn, List.of(MeetingEvent.cancelled(next))))
-              .map(next);
+              .compose(v -> CalendarSyncSql.enqueue(conn, next))
+              .map(next::withCalendarSync);
         }));
   }
 
@@ -197,16 +204,30 @@ public final class MeetingSql {
     return conn.preparedQuery(INSERT_EVENT).executeBatch(batch).mapEmpty();
   }
 
+  /**
+   * Writes one outbox event in the caller's transaction, for events that are not a meeting change
+   * (calendar connections, calendar sync failures): they have no {@code sequence} column of their
+   * own, so that they never collide with the change events of a meeting.
+   *
+   * @param meetingId {@code null} for events about no meeting
+   */
+  public static Future<Void> insertEvent(SqlClient conn, String accountId, String meetingId, String type,
+                                         JsonObject data, Instant at) {
+    return conn.preparedQuery(INSERT_EVENT)
+        .execute(Tuple.of(Ids.event(), accountId, meetingId, type, null, data, at.atOffset(ZoneOffset.UTC)))
+        .mapEmpty();
+  }
+
   private static Meeting cancelled(Meeting m, Instant now) {
     return new Meeting(m.id(), m.accountId(), m.seq(), m.title(), m.description(), m.location(), m.start(), m.end(),
         m.hosts(), m.attendees(), m.notes(), m.conferencing(), m.calendarConnectionId(),
-        new Cancellation(now, m.accountId(), CANCEL_REASON), m.version() + 1, m.createdAt(), now);
+        new Cancellation(now, m.accountId(), CANCEL_REASON), m.version() + 1, m.createdAt(), now, m.calendarSync());
   }
 
   private static Meeting withSeq(Meeting m, long seq) {
     return new Meeting(m.id(), m.accountId(), seq, m.title(), m.description(), m.location(), m.start(), m.end(),
         m.hosts(), m.attendees(), m.notes(), m.conferencing(), m.calendarConnectionId(), m.cancellation(),
-        m.version(), m.createdAt(), m.updatedAt());
+        m.version(), m.createdAt(), m.updatedAt(), m.calendarSync());
   }
 
   private static boolean sameContent(Meeting a, Meeting b) {
@@ -277,7 +298,8 @@ public final class MeetingSql {
             : new Cancellation(cancelledAt.toInstant(), row.getString("cancelled_by"), row.getString("cancel_reason")),
         row.getInteger("version"),
         row.getOffsetDateTime("created_at").toInstant(),
-        row.getOffsetDateTime("updated_at").toInstant());
+        row.getOffsetDateTime("updated_at").toInstant(),
+        CalendarSync.fromRow(row));
   }
 
   private static OffsetDateTime inOffset(OffsetDateTime utc, int offsetSeconds) {

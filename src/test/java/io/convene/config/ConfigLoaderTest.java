@@ -162,7 +162,7 @@ class ConfigLoaderTest {
     assertTrue(zero.getMessage().endsWith("needs each duration above zero and at most 7 days"), zero.getMessage());
     ConfigException workers = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(new String[0], Map.of("CONVENE_WORKERS", "api,calender")));
-    assertEquals("workers (CONVENE_WORKERS, --workers) = 'api,calender' must list some of api, webhooks, comma-separated",
+    assertEquals("workers (CONVENE_WORKERS, --workers) = 'api,calender' must list some of api, calendar, webhooks, comma-separated",
         workers.getMessage());
   }
 }

@@ -1,5 +1,6 @@
 package io.convene.http.accounts;
 
+import io.convene.calendar.ConnectionRef;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
 import io.convene.meeting.Conferencing;
@@ -130,12 +131,25 @@ final class AccountsJson {
         .put("attendees", people(m.attendees()))
         .put("cancelled", m.cancelled())
         .put("notes", m.notes())
-        .put("conferencing", m.conferencing() == null ? null : m.conferencing().toJson());
+        .put("conferencing", conferencing(m))
+        .put("calendar_sync", m.calendarSync().toJson());
   }
 
-  /** Until calendar connections exist a meeting can name none, so only the id could be shown. */
+  /** {@code {id, connectedAt, user: {id, email}}} of the connection the meeting names, or null. */
   private static JsonObject calendarConnection(Meeting m) {
-    return m.calendarConnectionId() == null ? null : new JsonObject().put("id", m.calendarConnectionId());
+    if (m.calendarConnectionId() == null) {
+      return null;
+    }
+    ConnectionRef ref = m.calendarSync().connection();
+    return ref != null ? ref.toAccountsJson() : new JsonObject().put("id", m.calendarConnectionId());
+  }
+
+  /** As given, with the Google Meet link calendar sync made as its joinUrl. */
+  private static JsonObject conferencing(Meeting m) {
+    if (m.conferencing() == null) {
+      return m.joinUrl() == null ? null : new JsonObject().put("provider", "google_meet").put("joinUrl", m.joinUrl());
+    }
+    return new JsonObject().put("provider", m.conferencing().provider()).put("joinUrl", m.joinUrl());
   }
 
   static JsonObject success(Object data) {

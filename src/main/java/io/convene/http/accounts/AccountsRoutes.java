@@ -1,5 +1,6 @@
 package io.convene.http.accounts;
 
+import io.convene.calendar.CalendarConnections;
 import io.convene.config.ConveneConfig;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
@@ -32,15 +33,17 @@ public final class AccountsRoutes {
   static final int MAX_PAGE = 100;
 
   private final MeetingStore store;
+  private final CalendarConnections calendars;
   private final int maxAttendees;
 
-  private AccountsRoutes(MeetingStore store, int maxAttendees) {
+  private AccountsRoutes(MeetingStore store, CalendarConnections calendars, int maxAttendees) {
     this.store = store;
+    this.calendars = calendars;
     this.maxAttendees = maxAttendees;
   }
 
-  public static void mount(Router router, MeetingStore store, ConveneConfig config) {
-    AccountsRoutes routes = new AccountsRoutes(store, config.maxAttendees());
+  public static void mount(Router router, MeetingStore store, CalendarConnections calendars, ConveneConfig config) {
+    AccountsRoutes routes = new AccountsRoutes(store, calendars, config.maxAttendees());
     router.get(MEETINGS).handler(routes::list);
     router.post(MEETINGS).handler(routes::create);
     router.get(MEETINGS + "/:meetingId").handler(routes::get);
@@ -134,12 +137,17 @@ public final class AccountsRoutes {
    * A calendar connection named in a request must be one of the account's. There are none until
    * Google Calendar connections arrive, so every id is unknown; this is the one place to change then.
    */
-  private static Future<Void> requireOwnConnection(String accountId, String connectionId) {
+  private Future<Void> requireOwnConnection(String accountId, String connectionId) {
     if (connectionId == null) {
       return Future.succeededFuture();
     }
-    return Future.failedFuture(ApiException.badRequest("unknown_calendar_connection",
-        "calendar.connection.id names no calendar connection of this account", "calendar.connection.id"));
+    return calendars.findForAccount(accountId, connectionId).map(found -> {
+      if (found == null) {
+        throw ApiException.badRequest("unknown_calendar_connection",
+            "calendar.connection.id names no calendar connection of this account", "calendar.connection.id");
+      }
+      return null;
+    });
   }
 
   /** Unlike Syncline, Sakari's dialect tells a cancelled meeting (409, final) from a missing one (404). */

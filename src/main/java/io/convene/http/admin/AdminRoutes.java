@@ -1,6 +1,8 @@
 package io.convene.http.admin;
 
 import io.convene.auth.AdminAuthHandler;
+import io.convene.calendar.CalendarConnections;
+import io.convene.http.Fields;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
 import io.convene.http.JsonBodies;
@@ -16,14 +18,18 @@ import io.vertx.ext.web.RoutingContext;
 public final class AdminRoutes {
   private static final int MAX_NAME_LENGTH = 200;
 
-  private final Tenants tenants;
+  private static final int MAX_TOKEN_LENGTH = 4096;
 
-  private AdminRoutes(Tenants tenants) {
+  private final Tenants tenants;
+  private final CalendarConnections calendars;
+
+  private AdminRoutes(Tenants tenants, CalendarConnections calendars) {
     this.tenants = tenants;
+    this.calendars = calendars;
   }
 
-  public static void mount(Router router, Tenants tenants, String adminToken) {
-    AdminRoutes routes = new AdminRoutes(tenants);
+  public static void mount(Router router, Tenants tenants, CalendarConnections calendars, String adminToken) {
+    AdminRoutes routes = new AdminRoutes(tenants, calendars);
     router.route("/admin/v1/*").handler(new AdminAuthHandler(adminToken));
     router.post("/admin/v1/accounts").handler(routes::createAccount);
     router.get("/admin/v1/accounts").handler(routes::listAccounts);
@@ -31,6 +37,28 @@ public final class AdminRoutes {
     router.delete("/admin/v1/accounts/:accountId/api-keys/:keyId").handler(routes::revokeApiKey);
     router.post("/admin/v1/accounts/:accountId/oauth-clients").handler(routes::issueOAuthClient);
     router.delete("/admin/v1/accounts/:accountId/oauth-clients/:clientId").handler(routes::revokeOAuthClient);
+    router.post("/admin/v1/accounts/:accountId/calendar-connections").handler(routes::importCalendar);
+  }
+
+  /**
+   * Imports a Google Calendar connection from a refresh token obtained elsewhere (a migration), as
+   * if the user had connected through Convene: {@code {"user_email", "refresh_token", "google_id"?,
+   * "timezone"?}}. Google is not asked; a token it refuses shows on the first sync.
+   */
+  private void importCalendar(RoutingContext ctx) {
+    String accountId = ctx.pathParam("accountId");
+    JsonObject body = JsonBodies.object(ctx);
+    String email = Fields.email(body.getValue("user_email"), "user_email");
+    String refreshToken = Fields.requiredString(body, "refresh_token", MAX_TOKEN_LENGTH);
+    String googleId = Fields.optionalString(body, "google_id", 254);
+    String timezone = Fields.optionalString(body, "timezone", 100);
+    tenants.accountExists(accountId)
+        .compose(exists -> {
+          found(exists ? accountId : null, accountId);
+          return calendars.connect(accountId, email, googleId == null ? email : googleId, timezone, refreshToken);
+        })
+        .onSuccess(connection -> Responses.json(ctx, 201, new JsonObject().put("success", true).put("connection", connection)))
+        .onFailure(ctx::fail);
   }
 
   private void createAccount(RoutingContext ctx) {

@@ -55,7 +55,8 @@ final class PlatformJson {
         .put("status", m.status())
         .put("created_at", Rfc3339.formatUtc(m.createdAt()))
         .put("updated_at", Rfc3339.formatUtc(m.updatedAt()))
-        .put("sequence", m.version());
+        .put("sequence", m.version())
+        .put("calendar_sync", m.calendarSync().toJson());
   }
 
   static String cursor(long seq) {
@@ -78,6 +79,6 @@ final class PlatformJson {
   }
 
   private static String meetLink(Meeting m) {
-    return m.conferencing() == null ? null : m.conferencing().joinUrl();
+    return m.joinUrl();
   }
 }

@@ -1,5 +1,8 @@
 package io.convene.http.platform;
 
+import io.convene.calendar.CalendarConnections;
+import io.convene.calendar.GoogleCalendarClient;
+import io.convene.calendar.OAuthStates;
 import io.convene.config.ConveneConfig;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
@@ -52,20 +55,26 @@ public final class PlatformRoutes {
   private final Tenants tenants;
   private final PlatformSettings settings;
   private final WebhookTargets webhookTargets;
+  private final CalendarConnections calendars;
   private final int maxAttendees;
 
   private PlatformRoutes(MeetingStore store, Tenants tenants, PlatformSettings settings, WebhookTargets webhookTargets,
+                         CalendarConnections calendars,
                          int maxAttendees) {
     this.store = store;
     this.tenants = tenants;
     this.settings = settings;
     this.webhookTargets = webhookTargets;
+    this.calendars = calendars;
     this.maxAttendees = maxAttendees;
   }
 
+  /** @param google {@code null} when no Google client is configured */
   public static void mount(Router router, MeetingStore store, Tenants tenants, PlatformSettings settings,
-                           WebhookTargets webhookTargets, ConveneConfig config) {
-    PlatformRoutes routes = new PlatformRoutes(store, tenants, settings, webhookTargets, config.maxAttendees());
+                           WebhookTargets webhookTargets, CalendarConnections calendars, OAuthStates oauthStates,
+                           GoogleCalendarClient google, ConveneConfig config) {
+    PlatformRoutes routes = new PlatformRoutes(store, tenants, settings, webhookTargets, calendars, config.maxAttendees());
+    CalendarRoutes.mount(router, calendars, oauthStates, settings, google);
     router.post("/v1/schedule").handler(routes::schedule);
     router.get("/v1/meetings").handler(routes::list);
     router.get("/v1/meetings/:meetingId").handler(routes::get);
@@ -88,9 +97,11 @@ public final class PlatformRoutes {
     Fields.requireSupportedYear("duration_minutes", end);
     List<Person> people = new ArrayList<>(attendees.size());
     attendees.forEach(email -> people.add(Person.withEmail(email)));
-    MeetingDraft draft = new MeetingDraft(title, description, location == null ? DEFAULT_LOCATION : location,
-        start, end, List.of(), people, null, null, null);
-    store.send(new CreateMeeting(Tenant.of(ctx).accountId(), draft))
+    String accountId = Tenant.of(ctx).accountId();
+    // The meeting goes on the calendar of the first attendee, in request order, who connected one.
+    calendars.firstConnected(accountId, attendees)
+        .compose(connectionId -> store.send(new CreateMeeting(accountId, new MeetingDraft(title, description,
+            location == null ? DEFAULT_LOCATION : location, start, end, List.of(), people, null, null, connectionId))))
         .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.scheduled(m)))
         .onFailure(e -> ctx.fail(failure(e, null)));
   }

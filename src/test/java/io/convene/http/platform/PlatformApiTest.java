@@ -224,6 +224,7 @@ class PlatformApiTest {
         .put("created_at", body.getString("created_at"))
         .put("updated_at", body.getString("updated_at"))
         .put("sequence", 1)
+        .put("calendar_sync", new JsonObject().put("status", "not_connected").put("error", null))
         .put("success", true), body);
     assertTrue(body.getString("created_at").endsWith("Z"));
   }

@@ -1,0 +1,38 @@
+package io.convene.calendar;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+
+/**
+ * How a meeting's mirror on Google Calendar stands, as both API surfaces show it.
+ *
+ * @param status     {@code pending} (a write is queued or retrying), {@code synced}, {@code failed}
+ *                   (permanent failure; see {@code error}), {@code not_connected} (no calendar holds it)
+ * @param error      why it failed, else {@code null}
+ * @param meetLink   the Google Meet link once Google made one; kept across reschedules
+ * @param connection the calendar connection the meeting names, or {@code null}
+ */
+public record CalendarSync(String status, String error, String meetLink, ConnectionRef connection) {
+  public static final String PENDING = "pending";
+  public static final String SYNCED = "synced";
+  public static final String FAILED = "failed";
+  public static final String NOT_CONNECTED = "not_connected";
+
+  /** A meeting no calendar holds. */
+  public static final CalendarSync NONE = new CalendarSync(NOT_CONNECTED, null, null, null);
+
+  /** {@code calendar_sync} on both surfaces: {@code {"status", "error"}}. */
+  public JsonObject toJson() {
+    return new JsonObject().put("status", status).put("error", error);
+  }
+
+  /** From a meeting row selected with {@link CalendarSyncSql#READ_COLUMNS}. */
+  public static CalendarSync fromRow(Row row) {
+    JsonObject sync = row.getJsonObject("calendar_sync");
+    ConnectionRef connection = ConnectionRef.fromJson(row.getJsonObject("calendar_connection"));
+    if (sync == null) {
+      return new CalendarSync(NOT_CONNECTED, null, null, connection);
+    }
+    return new CalendarSync(sync.getString("status"), sync.getString("error"), sync.getString("meet_link"), connection);
+  }
+}
