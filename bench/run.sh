@@ -493,6 +493,9 @@ sql_fingerprint() {
     awk '/static final String (COLUMNS|SELECT_ONE|LOCK_ONE|INSERT|UPDATE|INSERT_EVENT) =/,/;[[:space:]]*$/' \
       "$ROOT/src/main/java/io/convene/meeting/MeetingSql.java"
     grep -F 'FROM api_keys WHERE id = $1 AND revoked_at IS NULL' "$ROOT/src/main/java/io/convene/tenant/Tenants.java"
+    awk '/static final String (READ_COLUMNS|ENQUEUE_JOB) =/,/;[[:space:]]*$/' \
+      "$ROOT/src/main/java/io/convene/calendar/CalendarSyncSql.java"
+    grep -F 'email_key = ANY($2)' "$ROOT/src/main/java/io/convene/calendar/CalendarConnections.java"
   } | sha256sum | cut -c1-16
 }
 SQL_FP=$(sql_fingerprint)
