@@ -7,6 +7,7 @@ import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
 import io.convene.http.HttpVerticle;
 import io.convene.http.Idempotency;
+import io.convene.http.FailedAuthLimiter;
 import io.convene.http.RateLimiter;
 import io.convene.meeting.MeetingStoreVerticle;
 import io.convene.secrets.SecretBox;
@@ -51,6 +52,8 @@ public final class Application {
     vertx.eventBus().registerCodec(new LocalCodec());
     DeploymentOptions perEventLoop = new DeploymentOptions().setInstances(config.eventLoops());
     RateLimiter rateLimiter = config.rateLimitPerMinute() > 0 ? new RateLimiter(config.rateLimitPerMinute()) : null;
+    FailedAuthLimiter failedAuth = config.authFailuresPerMinute() > 0
+        ? new FailedAuthLimiter(config.authFailuresPerMinute()) : null;
     return vertx.executeBlocking(() -> {
           database.migrate();
           byte[] key = config.secretsKeyBytes();
@@ -58,7 +61,7 @@ public final class Application {
         })
         .compose(secrets -> SecretsCheck.verify(database.pool(vertx), secrets)
             .compose(checked -> AccessTokens.start(vertx, database.pool(vertx), secrets, config))
-            .map(tokens -> new Services(config, database, secrets, rateLimiter, tokens)))
+            .map(tokens -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens)))
         .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
             .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
             .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
@@ -68,6 +71,7 @@ public final class Application {
             .compose(id -> config.runs(ConveneConfig.WORKER_API)
                 ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop) : Future.<String>succeededFuture(null)))
         .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
+        .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth))
         .map(httpDeployment -> new Application(vertx, httpDeployment));
   }
 
@@ -79,6 +83,18 @@ public final class Application {
       return Future.succeededFuture();
     }
     return vertx.deployVerticle(new CalendarSyncVerticle(services));
+  }
+
+  /** Buckets that refilled hold nothing a new one would not; dropping them bounds the memory. */
+  private static void forgetFullBucketsEveryMinute(Vertx vertx, RateLimiter rateLimiter, FailedAuthLimiter failedAuth) {
+    vertx.setPeriodic(60_000L, tick -> {
+      if (rateLimiter != null) {
+        rateLimiter.buckets().forgetFull();
+      }
+      if (failedAuth != null) {
+        failedAuth.buckets().forgetFull();
+      }
+    });
   }
 
   private static void expireIdempotencyKeysHourly(Vertx vertx, Database database) {

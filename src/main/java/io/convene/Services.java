@@ -3,6 +3,7 @@ package io.convene;
 import io.convene.auth.AccessTokens;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
+import io.convene.http.FailedAuthLimiter;
 import io.convene.http.RateLimiter;
 import io.convene.secrets.SecretBox;
 
@@ -10,7 +11,9 @@ import io.convene.secrets.SecretBox;
  * What every verticle of one process shares, built once at start and handed to each instance.
  *
  * @param rateLimiter {@code null} when rate limiting is off
+ * @param failedAuthLimiter {@code null} when the failed-authentication limit is off
  */
 public record Services(ConveneConfig config, Database database, SecretBox secrets, RateLimiter rateLimiter,
+                       FailedAuthLimiter failedAuthLimiter,
                        AccessTokens accessTokens) {
 }

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param adminToken   {@code null} means: the admin API is not mounted
  * @param bootstrap    create a first tenant and print its credentials when the database has none
  * @param rateLimitPerMinute requests per minute per credential; 0 turns rate limiting off
+ * @param authFailuresPerMinute failed authentications (401s) one client address may cause per minute
+ *                           before it gets 429s; 0 turns the limit off
  * @param maxAttendees       people on one meeting, per list
  * @param secretsKey         base64 of the 32-byte AES key that seals stored secrets; {@code null} means the
  *                           key file in the data directory (embedded database only)
@@ -47,6 +49,7 @@ public record ConveneConfig(
     boolean bootstrap,
     int maxBodyBytes,
     int rateLimitPerMinute,
+    int authFailuresPerMinute,
     int maxAttendees,
     String secretsKey,
     int shutdownDrainSeconds,
@@ -90,6 +93,7 @@ public record ConveneConfig(
         bootstrap != null ? bootstrap == 1 : databaseUrl == null,
         v.requiredInt("max_body_bytes", 1024, 64 * 1024 * 1024),
         v.requiredInt("rate_limit_per_minute", 0, 100_000_000),
+        v.requiredInt("auth_failures_per_minute", 0, 1_000_000),
         v.requiredInt("max_attendees", 1, 10_000),
         secretsKey(v, databaseUrl),
         v.requiredInt("shutdown_drain_seconds", 0, 300),

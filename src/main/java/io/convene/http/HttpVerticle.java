@@ -87,6 +87,11 @@ public final class HttpVerticle extends VerticleBase {
 
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
     router.get("/health/ready").handler(ctx -> ready(ctx, store));
+    if (services.failedAuthLimiter() != null) {
+      router.route("/admin/v1/*").handler(services.failedAuthLimiter());
+      router.route(TokenEndpoint.PATH).handler(services.failedAuthLimiter());
+      router.route("/v1/*").handler(services.failedAuthLimiter());
+    }
     if (config.adminToken() != null) {
       AdminRoutes.mount(router, tenants, calendars, config.adminToken());
     }
