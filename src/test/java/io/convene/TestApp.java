@@ -8,12 +8,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A whole Convene on a fresh database and a free port, started the way Main starts it. */
@@ -99,6 +103,15 @@ public final class TestApp {
           }
           return response.bodyAsJsonObject().getString("access_token");
         });
+  }
+
+  /** The events a meeting's changes wrote, oldest first: {@code type, sequence, data, account_id}. */
+  public List<Row> events(String meetingId) {
+    List<Row> rows = new ArrayList<>();
+    database.pool(vertx)
+        .preparedQuery("SELECT type, sequence, data, account_id FROM events WHERE meeting_id = $1 ORDER BY sequence")
+        .execute(Tuple.of(meetingId)).await().forEach(rows::add);
+    return rows;
   }
 
   static int freePort() {

@@ -8,8 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,14 +76,6 @@ class AccountsApiTest {
     return response.bodyAsJsonObject().getJsonObject("data");
   }
 
-  private List<Row> events(String meetingId) {
-    List<Row> rows = new ArrayList<>();
-    app.database.pool(app.vertx)
-        .preparedQuery("SELECT type, sequence, data FROM events WHERE meeting_id = $1 ORDER BY sequence")
-        .execute(Tuple.of(meetingId)).await().forEach(rows::add);
-    return rows;
-  }
-
   /** {@code body} as the API must answer it: with the meeting's id and the ids the people were given. */
   private static JsonObject withIds(JsonObject body, String id, JsonObject answered) {
     JsonObject expected = body.copy().put("id", id)
@@ -141,15 +131,15 @@ class AccountsApiTest {
         cancelled.bodyAsJsonObject());
     assertEquals(cancelled.bodyAsJsonObject(), acme.get(meetings + "/" + id).await().bodyAsJsonObject(), "reading still works");
     assertEquals(List.of("meeting.scheduled", "meeting.updated", "meeting.cancelled"),
-        events(id).stream().map(r -> r.getString("type")).toList());
-    assertEquals("meeting_updated", ((JsonObject) events(id).get(1).getValue("data")).getJsonObject("changes").getString("reason"));
+        app.events(id).stream().map(r -> r.getString("type")).toList());
+    assertEquals("meeting_updated", ((JsonObject) app.events(id).get(1).getValue("data")).getJsonObject("changes").getString("reason"));
 
     String message = "meeting " + id + " is cancelled; cancellation is final";
     assertError(acme.put(meetings + "/" + id, update).await(), 409, "meeting_cancelled", message, null);
     assertError(acme.put(meetings + "/" + id, update.copy().put("cancelled", true)).await(), 409, "meeting_cancelled",
         message, null);
     assertError(acme.put(meetings + "/" + id + "/cancel", null).await(), 409, "meeting_cancelled", message, null);
-    assertEquals(3, events(id).size(), "refused changes write nothing");
+    assertEquals(3, app.events(id).size(), "refused changes write nothing");
   }
 
   @Test
@@ -163,7 +153,7 @@ class AccountsApiTest {
     assertEquals("Called off", response.bodyAsJsonObject().getJsonObject("data").getString("name"));
     assertEquals("\"" + id + ".3\"", response.getHeader("ETag"));
     assertEquals(List.of("meeting.scheduled", "meeting.updated", "meeting.cancelled"),
-        events(id).stream().map(r -> r.getString("type")).toList());
+        app.events(id).stream().map(r -> r.getString("type")).toList());
   }
 
   @Test
@@ -175,7 +165,7 @@ class AccountsApiTest {
     assertEquals(new JsonObject().put("success", true).put("data", data.copy().put("cancelled", true)),
         response.bodyAsJsonObject());
     assertEquals("\"" + id + ".2\"", response.getHeader("ETag"));
-    JsonObject event = (JsonObject) events(id).get(1).getValue("data");
+    JsonObject event = (JsonObject) app.events(id).get(1).getValue("data");
     assertEquals("cancelled_by_platform", event.getString("reason"));
     assertEquals(acmeAccount.getString("id"), event.getString("cancelled_by"));
   }
@@ -190,7 +180,7 @@ class AccountsApiTest {
       assertError(acme.put(meetings + "/" + id + "/cancel", null).await(), 404, "meeting_not_found", message, null);
     }
     assertEquals(new JsonArray(), acme.get(meetings).await().bodyAsJsonObject().getJsonArray("data"));
-    assertEquals(1, events(theirs).size(), "nothing was changed");
+    assertEquals(1, app.events(theirs).size(), "nothing was changed");
   }
 
   @Test
@@ -386,7 +376,7 @@ class AccountsApiTest {
   }
 
   private List<Set<String>> shapes(String meetingId) {
-    return events(meetingId).stream().map(r -> {
+    return app.events(meetingId).stream().map(r -> {
       Set<String> s = shape((JsonObject) r.getValue("data"), "");
       s.add("type:" + r.getString("type"));
       return s;
@@ -409,7 +399,7 @@ class AccountsApiTest {
     acme.put(meetings + "/" + viaAccounts + "/cancel", null).await();
 
     assertEquals(shapes(viaPlatform), shapes(viaAccounts));
-    JsonObject updated = (JsonObject) events(viaAccounts).get(1).getValue("data");
+    JsonObject updated = (JsonObject) app.events(viaAccounts).get(1).getValue("data");
     assertEquals(new JsonObject()
         .put("meeting_id", viaAccounts)
         .put("attendees", new JsonArray().add("dana@example.com"))
@@ -422,7 +412,7 @@ class AccountsApiTest {
             .put("old_end_time", "2023-11-07T06:31:56Z")
             .put("new_end_time", "2023-11-08T06:31:56Z"))
         .put("sequence", 2), updated);
-    assertEquals(List.of(1, 2, 3), events(viaAccounts).stream().map(r -> r.getInteger("sequence")).toList());
+    assertEquals(List.of(1, 2, 3), app.events(viaAccounts).stream().map(r -> r.getInteger("sequence")).toList());
   }
 
   @Test

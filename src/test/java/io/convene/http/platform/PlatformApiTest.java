@@ -61,14 +61,6 @@ class PlatformApiTest {
     return response.bodyAsJsonObject().getString("meeting_id");
   }
 
-  private List<Row> events(String meetingId) {
-    List<Row> rows = new ArrayList<>();
-    app.database.pool(app.vertx)
-        .preparedQuery("SELECT type, sequence, data FROM events WHERE meeting_id = $1 ORDER BY sequence")
-        .execute(Tuple.of(meetingId)).await().forEach(rows::add);
-    return rows;
-  }
-
   @Test
   void scheduleAnswersTheMeeting() {
     HttpResponse<Buffer> response = acme.post("/v1/schedule", SCHEDULE).await();
@@ -86,7 +78,7 @@ class PlatformApiTest {
         .put("location", "Google Meet")
         .put("meet_link", null), body);
     assertEquals("\"" + id + ".1\"", response.getHeader("ETag"));
-    assertEquals("meeting.scheduled", events(id).get(0).getString("type"));
+    assertEquals("meeting.scheduled", app.events(id).get(0).getString("type"));
   }
 
   @Test
@@ -105,7 +97,7 @@ class PlatformApiTest {
         }""".formatted(id)), response.bodyAsJsonObject());
     assertEquals("\"" + id + ".2\"", response.getHeader("ETag"));
 
-    Row event = events(id).get(1);
+    Row event = app.events(id).get(1);
     assertEquals("meeting.updated", event.getString("type"));
     JsonObject data = (JsonObject) event.getValue("data");
     assertEquals(new JsonObject()
@@ -126,7 +118,7 @@ class PlatformApiTest {
     assertEquals("2025-11-27T09:00:00+05:30", answer.getString("start_time"));
     assertEquals("2025-11-27T09:45:00+05:30", answer.getString("end_time"));
     assertEquals(new JsonArray().add("alice@example.com").add("bob@example.com"), answer.getJsonArray("attendees"));
-    JsonObject changes = ((JsonObject) events(id).get(1).getValue("data")).getJsonObject("changes");
+    JsonObject changes = ((JsonObject) app.events(id).get(1).getValue("data")).getJsonObject("changes");
     assertEquals("meeting_rescheduled", changes.getString("reason"), "the default reason");
     assertEquals("2025-11-25T14:00:00-08:00", changes.getString("old_start_time"));
     assertEquals("2025-11-27T09:00:00+05:30", changes.getString("new_start_time"));
@@ -184,7 +176,7 @@ class PlatformApiTest {
     assertError(globex.get("/v1/meetings/" + id).await(), 404, "meeting_not_found", "meeting " + id + " not found", null);
     assertError(globex.delete("/v1/meetings/" + id).await(), 404, "meeting_not_found", "meeting " + id + " not found", null);
     assertEquals(0, globex.get("/v1/meetings").await().bodyAsJsonObject().getJsonArray("meetings").size());
-    assertEquals(1, events(id).size(), "nothing was changed");
+    assertEquals(1, app.events(id).size(), "nothing was changed");
   }
 
   @Test
@@ -199,8 +191,8 @@ class PlatformApiTest {
     assertError(acme.delete("/v1/meetings/" + id).await(), 404, "meeting_not_found", "meeting " + id + " not found", null);
     JsonObject read = acme.get("/v1/meetings/" + id).await().bodyAsJsonObject();
     assertEquals("cancelled", read.getString("status"));
-    assertEquals(List.of("meeting.scheduled", "meeting.cancelled"), events(id).stream().map(r -> r.getString("type")).toList());
-    JsonObject data = (JsonObject) events(id).get(1).getValue("data");
+    assertEquals(List.of("meeting.scheduled", "meeting.cancelled"), app.events(id).stream().map(r -> r.getString("type")).toList());
+    JsonObject data = (JsonObject) app.events(id).get(1).getValue("data");
     assertEquals("cancelled_by_platform", data.getString("reason"));
     assertEquals(acmeAccount.getString("id"), data.getString("cancelled_by"));
   }
