@@ -30,9 +30,9 @@ public final class TokenBuckets {
     return look(key, true);
   }
 
-  /** Looks without taking. */
+  /** Looks without taking; a key with no bucket yet is full, and gets none (this runs on every request). */
   public Level peek(String key) {
-    return look(key, false);
+    return buckets.containsKey(key) ? look(key, false) : new Level(true, perMinute, 0, 0);
   }
 
   /** Drops buckets that are full again: they hold nothing a fresh bucket would not. */
