@@ -34,7 +34,9 @@ class DatabaseOutageTest {
     Vertx vertx = Vertx.vertx();
     try {
       Database database = Database.embedded(first, 4);
-      TestApp app = TestApp.start(vertx, database, Map.of()).await(60, TimeUnit.SECONDS);
+      // The API node only: what happens to the webhook worker across an outage is not what this test is about
+      // (with it, closing Vert.x after the outage once took over 30 s in CI; see the issue note).
+      TestApp app = TestApp.start(vertx, database, Map.of("CONVENE_WORKERS", "api")).await(60, TimeUnit.SECONDS);
       TestCalls calls = TestCalls.withKey(app, app.createAccount("Acme").await().getString("api_key"));
       String meetingId = calls.post("/v1/schedule", new JsonObject("""
           {"attendees": ["alice@example.com"], "start_time": "2025-11-25T14:00:00-08:00",
