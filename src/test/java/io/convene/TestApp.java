@@ -114,11 +114,25 @@ public final class TestApp {
     return rows;
   }
 
+  /**
+   * A port each app of this JVM gets once, below Linux's ephemeral range (32768 up), where the OS
+   * hands out ports to {@code ServerSocket(0)}, the embedded PostgreSQL and outgoing connections: a
+   * port found free and bound a moment later cannot have been taken by them meanwhile.
+   */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    while (true) {
+      int port = NEXT_PORT.getAndIncrement();
+      if (port >= 32_000) {
+        throw new IllegalStateException("no free test port left below the ephemeral range");
+      }
+      try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // in use by something else: try the next one
+      }
     }
   }
+
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+      new java.util.concurrent.atomic.AtomicInteger(21_000 + (int) (ProcessHandle.current().pid() % 50) * 200);
 }

@@ -107,8 +107,13 @@ class CalendarSyncTest {
   void scheduleUpdateAndCancelSendExactlyTheDocumentedRequests(Vertx vertx) {
     start(vertx);
     f.connect(ALICE);
+    // Hold Google's answer to the insert, so that "pending" is read while the write is under way.
+    Promise<Void> release = Promise.promise();
+    var held = f.google.hold("POST", "/events", false, release.future());
     String id = f.schedule(SCHEDULE);
+    await(held);
     assertEquals("pending", f.meeting(id).getJsonObject("calendar_sync").getString("status"));
+    release.complete();
     f.outcomes.await(id, "synced");
 
     List<Request> all = await(f.google.requests());
