@@ -17,6 +17,7 @@ import io.convene.tenant.Tenants.NewAccount;
 import io.convene.webhook.WebhookDeliveryVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,11 @@ import java.io.PrintStream;
  * Brings Convene up on a running Vert.x and a reachable database: migrate, bootstrap, then deploy
  * the store and the HTTP front (one instance of each per event loop) and the webhook delivery
  * worker, as far as {@code workers} asks for them. Main and the tests share it.
+ *
+ * <p>All of it runs inside one parent verticle, so that everything Convene opens (the database pool,
+ * timers) belongs to that deployment and not to Vert.x's root: closing Vert.x then stops the workers
+ * and the HTTP front first and closes the pool after them, instead of closing the pool under workers
+ * that are still running.
  */
 public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
@@ -34,45 +40,77 @@ public final class Application {
   private final Vertx vertx;
   /** {@code null} on a node that does not run the {@code api} worker. */
   private final String httpDeployment;
+  /** {@code null} on a node that does not run the {@code webhooks} worker. */
+  private final String webhookDeployment;
 
-  private Application(Vertx vertx, String httpDeployment) {
+  private Application(Vertx vertx, String httpDeployment, String webhookDeployment) {
     this.vertx = vertx;
     this.httpDeployment = httpDeployment;
+    this.webhookDeployment = webhookDeployment;
   }
 
   /**
    * Stops taking requests and lets those in flight finish (they still reach the store and the
-   * database), up to the drain time. Closing Vert.x afterwards stops the rest.
+   * database); at the same time stops claiming webhook deliveries, lets those in flight end and be
+   * recorded, and gives back the leases of any still running; each up to the drain time. Closing
+   * Vert.x afterwards stops the rest.
    */
   public Future<Void> drain() {
-    return httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
+    return Future.all(undeploy(httpDeployment), undeploy(webhookDeployment)).mapEmpty();
+  }
+
+  private Future<Void> undeploy(String deployment) {
+    return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
   }
 
   public static Future<Application> start(Vertx vertx, ConveneConfig config, Database database, PrintStream console) {
-    vertx.eventBus().registerCodec(new LocalCodec());
-    DeploymentOptions perEventLoop = new DeploymentOptions().setInstances(config.eventLoops());
-    RateLimiter rateLimiter = config.rateLimitPerMinute() > 0 ? new RateLimiter(config.rateLimitPerMinute()) : null;
-    FailedAuthLimiter failedAuth = config.authFailuresPerMinute() > 0
-        ? new FailedAuthLimiter(config.authFailuresPerMinute()) : null;
-    return vertx.executeBlocking(() -> {
-          database.migrate();
-          byte[] key = config.secretsKeyBytes();
-          return key != null ? new SecretBox(key) : SecretBox.fromKeyFile(config.secretsKeyFile());
-        })
-        .compose(secrets -> SecretsCheck.verify(database.pool(vertx), secrets)
-            .compose(checked -> AccessTokens.start(vertx, database.pool(vertx), secrets, config))
-            .map(tokens -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens)))
-        .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
-            .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
-            .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
-                ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.succeededFuture(id))
-            .compose(id -> config.runs(ConveneConfig.WORKER_CALENDAR)
-                ? startCalendarSync(vertx, services).map(id) : Future.succeededFuture(id))
-            .compose(id -> config.runs(ConveneConfig.WORKER_API)
-                ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop) : Future.<String>succeededFuture(null)))
-        .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
-        .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth))
-        .map(httpDeployment -> new Application(vertx, httpDeployment));
+    Node node = new Node(config, database, console);
+    return vertx.deployVerticle(node).map(id -> new Application(vertx, node.httpDeployment, node.webhookDeployment));
+  }
+
+  /** The parent of every Convene deployment in this process. */
+  private static final class Node extends VerticleBase {
+    private final ConveneConfig config;
+    private final Database database;
+    private final PrintStream console;
+    private String httpDeployment;
+    private String webhookDeployment;
+
+    Node(ConveneConfig config, Database database, PrintStream console) {
+      this.config = config;
+      this.database = database;
+      this.console = console;
+    }
+
+    @Override
+    public Future<?> start() {
+      vertx.eventBus().registerCodec(new LocalCodec());
+      DeploymentOptions perEventLoop = new DeploymentOptions().setInstances(config.eventLoops());
+      RateLimiter rateLimiter = config.rateLimitPerMinute() > 0 ? new RateLimiter(config.rateLimitPerMinute()) : null;
+      FailedAuthLimiter failedAuth = config.authFailuresPerMinute() > 0
+          ? new FailedAuthLimiter(config.authFailuresPerMinute()) : null;
+      return vertx.executeBlocking(() -> {
+            database.migrate();
+            byte[] key = config.secretsKeyBytes();
+            return key != null ? new SecretBox(key) : SecretBox.fromKeyFile(config.secretsKeyFile());
+          })
+          .compose(secrets -> SecretsCheck.verify(database.pool(vertx), secrets)
+              .compose(checked -> AccessTokens.start(vertx, database.pool(vertx), secrets, config))
+              .map(tokens -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens)))
+          .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
+              .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
+              .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
+                  ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.<String>succeededFuture(null))
+              .compose(id -> {
+                webhookDeployment = id;
+                return config.runs(ConveneConfig.WORKER_CALENDAR) ? startCalendarSync(vertx, services) : Future.succeededFuture();
+              })
+              .compose(v -> config.runs(ConveneConfig.WORKER_API)
+                  ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop) : Future.<String>succeededFuture(null))
+              .onSuccess(id -> httpDeployment = id))
+          .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
+          .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth));
+    }
   }
 
   /** One sync worker per process when Google credentials are configured; else said once, here. */
