@@ -13,8 +13,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The one home of the SQL for {@code webhook_deliveries} and {@code webhook_attempts}: the outbox the
@@ -85,20 +88,21 @@ public final class WebhookDeliveries {
 
   private static final String LOG_COLUMNS = "d.id, d.seq, d.event_id, ev.type AS event_type, d.created_at, d.status,"
       + " d.response_code, d.attempts, d.duration_ms, d.error, d.url, d.next_attempt_at";
-  // Ranks due deliveries per endpoint so that no endpoint gets more than its share of this
-  // worker's slots, then locks what it picked, skipping rows another instance is claiming.
+  // Per enabled endpoint, its oldest due deliveries up to its bound (counting those this worker
+  // already sends), by index; then the oldest of those, locked, skipping rows another instance is claiming.
   private static final String CLAIM = "WITH busy AS (SELECT * FROM unnest($3::text[], $4::int[]) AS b(endpoint_id, n)),"
-      + " ranked AS ("
-      + "  SELECT d.id, d.next_attempt_at, d.seq, COALESCE(b.n, 0)"
-      + "   + row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.seq) AS slot"
-      + "  FROM webhook_deliveries d"
-      + "  JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled"
-      + "  LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id"
-      + "  WHERE d.status = 'pending' AND d.next_attempt_at <= now()"
-      + "   AND (d.lease_until IS NULL OR d.lease_until <= now())),"
+      + " candidates AS ("
+      + "  SELECT c.id, c.next_attempt_at, c.seq FROM webhook_endpoints e"
+      + "  LEFT JOIN busy b ON b.endpoint_id = e.id"
+      + "  CROSS JOIN LATERAL ("
+      + "   SELECT d.id, d.next_attempt_at, d.seq FROM webhook_deliveries d"
+      + "   WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= now()"
+      + "    AND (d.lease_until IS NULL OR d.lease_until <= now())"
+      + "   ORDER BY d.next_attempt_at, d.seq LIMIT GREATEST($2 - COALESCE(b.n, 0), 0)) c"
+      + "  WHERE e.enabled),"
       + " picked AS ("
       + "  SELECT d.id FROM webhook_deliveries d"
-      + "  WHERE d.id IN (SELECT id FROM ranked WHERE slot <= $2 ORDER BY next_attempt_at, seq LIMIT $1)"
+      + "  WHERE d.id IN (SELECT id FROM candidates ORDER BY next_attempt_at, seq LIMIT $1)"
       + "   AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= now())"
       + "  FOR UPDATE SKIP LOCKED)"
       + " UPDATE webhook_deliveries d"
@@ -109,21 +113,28 @@ public final class WebhookDeliveries {
       + " RETURNING d.id, d.attempts, d.account_id, d.endpoint_id, e.url, e.secret,"
       + "  CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END AS previous_secret,"
       + "  e.timeout_seconds, e.max_retries, ev.id AS event_id, ev.type, ev.data, ev.created_at";
-  // When the next delivery falls due or its lease lapses; zero or less when one is due but was not
-  // claimed (another worker was claiming it, or an endpoint is at its concurrency bound).
-  private static final String NEXT_DUE = "SELECT ceil(extract(epoch FROM min(GREATEST(d.next_attempt_at, d.lease_until))"
-      + " - now()) * 1000)::bigint FROM webhook_deliveries d"
-      + " JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.enabled"
-      + " WHERE d.status = 'pending'";
-  private static final String INSERT_ATTEMPT = "INSERT INTO webhook_attempts (delivery_id, attempted_at, url,"
-      + " response_code, duration_ms, error, response_snippet) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-  private static final String RECORD = "UPDATE webhook_deliveries SET status = $3,"
-      + " next_attempt_at = CASE WHEN $3 = 'pending' THEN now() + $4::bigint * interval '1 millisecond' END,"
-      + " lease_until = NULL, lease_token = NULL, attempts = attempts + 1, url = $5, response_code = $6,"
-      + " duration_ms = $7, error = $8, updated_at = now()"
-      + " WHERE id = $1 AND lease_token = $2 RETURNING endpoint_id";
+  // When the next retry falls due or the next lease lapses (≤ 0: now); NULL when neither will. Due
+  // deliveries left unclaimed are not counted: a finishing attempt wakes the worker when their
+  // endpoint was at its bound, and another worker holds those it skipped as locked.
+  private static final String NEXT_DUE = "SELECT ceil(extract(epoch FROM LEAST("
+      + "(SELECT min(next_attempt_at) FROM webhook_deliveries"
+      + "  WHERE status = 'pending' AND next_attempt_at > now() AND lease_until IS NULL),"
+      + "(SELECT min(lease_until) FROM webhook_deliveries WHERE status = 'pending' AND lease_until IS NOT NULL))"
+      + " - now()) * 1000)::bigint";
+  private static final String INSERT_ATTEMPTS = "INSERT INTO webhook_attempts (delivery_id, attempted_at, url,"
+      + " response_code, duration_ms, error, response_snippet)"
+      + " SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[])";
+  private static final String RECORD = "UPDATE webhook_deliveries d SET status = u.status,"
+      + " next_attempt_at = CASE WHEN u.status = 'pending' THEN now() + u.delay_ms * interval '1 millisecond' END,"
+      + " lease_until = NULL, lease_token = NULL, attempts = d.attempts + 1, url = u.url, response_code = u.code,"
+      + " duration_ms = u.duration_ms, error = u.error, updated_at = now()"
+      + " FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::int[], $8::text[])"
+      + "  AS u(id, token, status, delay_ms, url, code, duration_ms, error)"
+      + " WHERE d.id = u.id AND d.lease_token = u.token RETURNING d.id";
+  private static final String RELEASE = "UPDATE webhook_deliveries d SET lease_until = NULL, lease_token = NULL"
+      + " FROM unnest($1::text[], $2::text[]) AS u(id, token) WHERE d.id = u.id AND d.lease_token = u.token";
   // The lease lapsed and another worker owns the delivery now: only count the attempt.
-  private static final String COUNT_ONLY = "UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE id = $1";
+  private static final String COUNT_ONLY = "UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE id = ANY($1)";
   private static final String FAIL_PENDING = "UPDATE webhook_deliveries SET status = 'failed', error = $2,"
       + " next_attempt_at = NULL, lease_until = NULL, lease_token = NULL, updated_at = now()"
       + " WHERE endpoint_id = $1 AND status = 'pending'";
@@ -178,32 +189,91 @@ public final class WebhookDeliveries {
     return pool.query(NEXT_DUE).execute().map(rows -> rows.iterator().next().getLong(0));
   }
 
+  /** An attempt that ended, and what it means for its delivery. */
+  record Finished(Claimed claimed, WebhookSender.Outcome outcome, Verdict verdict) {
+  }
+
   /**
-   * Stores the attempt, and what it means for the delivery and its endpoint: success clears the
-   * endpoint's failure streak; a 410, or five days of failures, disables the endpoint. If the lease
-   * was lost meanwhile, the attempt is still logged but the delivery is left to its new owner.
+   * Stores attempts, in the order they ended, in one transaction, and what they mean for each
+   * delivery and its endpoint: success clears the endpoint's failure streak; a 410, or five days of
+   * failures, disables the endpoint. An attempt whose lease was lost meanwhile is still logged and
+   * counted, but its delivery is left to its new owner.
    */
-  Future<Void> record(Claimed claimed, WebhookSender.Outcome outcome, Verdict verdict) {
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_ATTEMPT)
-        .execute(Tuple.of(claimed.id(), outcome.startedAt().atOffset(ZoneOffset.UTC), outcome.url(),
-            outcome.statusCode(), outcome.durationMs(), outcome.error(), outcome.snippet()))
-        .compose(r -> conn.preparedQuery(RECORD).execute(Tuple.of(claimed.id(), claimed.leaseToken(), verdict.status(),
-                verdict.nextAttemptMillis(), outcome.url(), outcome.statusCode(), outcome.durationMs())
-            .addValue(outcome.error())))
+  Future<Void> record(List<Finished> batch) {
+    int n = batch.size();
+    String[] ids = new String[n];
+    String[] tokens = new String[n];
+    String[] statuses = new String[n];
+    Long[] delays = new Long[n];
+    OffsetDateTime[] startedAt = new OffsetDateTime[n];
+    String[] urls = new String[n];
+    Integer[] codes = new Integer[n];
+    Integer[] durations = new Integer[n];
+    String[] errors = new String[n];
+    String[] snippets = new String[n];
+    for (int i = 0; i < n; i++) {
+      Finished f = batch.get(i);
+      ids[i] = f.claimed().id();
+      tokens[i] = f.claimed().leaseToken();
+      statuses[i] = f.verdict().status();
+      delays[i] = f.verdict().nextAttemptMillis();
+      startedAt[i] = f.outcome().startedAt().atOffset(ZoneOffset.UTC);
+      urls[i] = f.outcome().url();
+      codes[i] = f.outcome().statusCode();
+      durations[i] = f.outcome().durationMs();
+      errors[i] = f.outcome().error();
+      snippets[i] = f.outcome().snippet();
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_ATTEMPTS)
+        .execute(Tuple.of(ids, startedAt, urls, codes, durations, errors).addValue(snippets))
+        .compose(r -> conn.preparedQuery(RECORD).execute(Tuple.of(ids, tokens, statuses, delays, urls, codes)
+            .addValue(durations).addValue(errors)))
         .compose(rows -> {
-          if (rows.size() == 0) {
-            return conn.preparedQuery(COUNT_ONLY).execute(Tuple.of(claimed.id())).mapEmpty();
-          }
-          if (verdict.status().equals(SUCCESS)) {
-            return WebhookEndpoints.succeeded(conn, claimed.endpointId());
-          }
-          if (verdict.gone()) {
-            return WebhookEndpoints.disable(conn, claimed.endpointId(), WebhookEndpoints.REASON_GONE);
-          }
-          return WebhookEndpoints.failed(conn, claimed.endpointId()).compose(tooLong -> tooLong
-              ? WebhookEndpoints.disable(conn, claimed.endpointId(), WebhookEndpoints.REASON_FAILING)
-              : Future.<Void>succeededFuture());
+          Set<String> owned = new HashSet<>();
+          rows.forEach(row -> owned.add(row.getString(0)));
+          String[] lost = batch.stream().map(f -> f.claimed().id()).filter(id -> !owned.contains(id)).toArray(String[]::new);
+          Future<Void> counted = lost.length == 0 ? Future.succeededFuture()
+              : conn.preparedQuery(COUNT_ONLY).execute(Tuple.of((Object) lost)).mapEmpty();
+          return counted.compose(v -> endpointsAfter(conn, batch, owned));
         }));
+  }
+
+  /** Each endpoint's streak follows its attempts in order; endpoints in a stable order, so that batches never deadlock. */
+  private static Future<Void> endpointsAfter(SqlClient conn, List<Finished> batch, Set<String> owned) {
+    Map<String, List<Finished>> byEndpoint = new TreeMap<>();
+    for (Finished f : batch) {
+      if (owned.contains(f.claimed().id())) {
+        byEndpoint.computeIfAbsent(f.claimed().endpointId(), id -> new ArrayList<>()).add(f);
+      }
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (Map.Entry<String, List<Finished>> entry : byEndpoint.entrySet()) {
+      String endpointId = entry.getKey();
+      List<Finished> attempts = entry.getValue();
+      Finished last = attempts.get(attempts.size() - 1);
+      boolean anySuccess = attempts.stream().anyMatch(f -> f.verdict().status().equals(SUCCESS));
+      boolean gone = attempts.stream().anyMatch(f -> f.verdict().gone());
+      chain = chain.compose(v -> {
+        if (gone) {
+          return WebhookEndpoints.disable(conn, endpointId, WebhookEndpoints.REASON_GONE);
+        }
+        Future<Void> cleared = anySuccess ? WebhookEndpoints.succeeded(conn, endpointId) : Future.succeededFuture();
+        if (last.verdict().status().equals(SUCCESS)) {
+          return cleared;
+        }
+        return cleared.compose(c -> WebhookEndpoints.failed(conn, endpointId)).compose(tooLong -> tooLong
+            ? WebhookEndpoints.disable(conn, endpointId, WebhookEndpoints.REASON_FAILING)
+            : Future.<Void>succeededFuture());
+      });
+    }
+    return chain;
+  }
+
+  /** Gives leases back so that another worker may take the deliveries at once. */
+  Future<Void> release(List<Claimed> claimed) {
+    String[] ids = claimed.stream().map(Claimed::id).toArray(String[]::new);
+    String[] tokens = claimed.stream().map(Claimed::leaseToken).toArray(String[]::new);
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(ids, (Object) tokens)).mapEmpty();
   }
 
   /** Gives up what is still pending for an endpoint (disabled or deleted): failed, with the reason, visible in the log. */

@@ -6,29 +6,38 @@ import io.convene.config.ConveneConfig;
 import io.convene.meeting.MeetingStoreVerticle;
 import io.convene.secrets.SecretBox;
 import io.convene.webhook.WebhookDeliveries.Claimed;
+import io.convene.webhook.WebhookDeliveries.Finished;
 import io.convene.webhook.WebhookDeliveries.Verdict;
 import io.convene.webhook.WebhookSender.Outcome;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends webhook deliveries: claims due ones with {@code FOR UPDATE SKIP LOCKED} and a lease, sends
- * each outside any transaction, records the attempt and what follows (success, a retry, giving up,
+ * each outside any transaction, records the attempts and what follows (success, a retry, giving up,
  * disabling the endpoint). Deployed once per node that runs the {@code webhooks} worker; any number of
  * nodes may share the database.
  *
  * <p>It claims when woken: at once after a commit in this process (event bus), by {@code NOTIFY} from
  * any instance (the insert trigger on {@code webhook_deliveries}), at the time the next retry or lease
  * falls due, and by a slow poll as the safety net. At most {@code webhook_concurrency} deliveries are in
- * flight, at most {@code webhook_endpoint_concurrency} per endpoint. On stop it claims no more; leases
- * of unfinished attempts lapse, and another instance takes them over.
+ * flight, at most {@code webhook_endpoint_concurrency} per endpoint. Attempts that end while a record
+ * is being written are recorded together in the next transaction: one commit for many deliveries.
+ *
+ * <p>On stop it claims no more and waits, up to the drain time, for what is in flight to end and be
+ * recorded; the leases of attempts still running then are given back, so that another instance takes
+ * them over at once instead of when they lapse.
  */
 public final class WebhookDeliveryVerticle extends VerticleBase {
   public static final String CHANNEL = "convene_webhooks";
@@ -36,6 +45,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   /** After a failed claim, a lost LISTEN connection, or due work left unclaimed: look again this soon. */
   private static final long AGAIN_MILLIS = 1_000;
   private static final long RETENTION_MILLIS = 60 * 60 * 1000L;
+  /** Attempts recorded in one transaction at most. */
+  private static final int RECORD_BATCH = 256;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryVerticle.class);
 
   private final Services services;
@@ -48,8 +59,12 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private boolean stopping;
   private boolean claiming;
   private boolean wakeAgain;
-  private int inFlight;
+  private boolean recording;
+  /** Claimed and not yet recorded (sending, or waiting for its record). */
+  private final Map<String, Claimed> inFlight = new LinkedHashMap<>();
   private final Map<String, Integer> inFlightByEndpoint = new HashMap<>();
+  private final List<Finished> unrecorded = new ArrayList<>();
+  private Promise<Void> idle;
   private long dueTimer = -1;
 
   public WebhookDeliveryVerticle(Services services) {
@@ -60,7 +75,9 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     deliveries = new WebhookDeliveries(services.database().pool(vertx));
-    sender = new WebhookSender(vertx, new WebhookTargets(vertx, config.webhooksAllowInsecure()));
+    // Endpoints may share a receiver's address: the per-endpoint bound is kept here, not by the pool.
+    sender = new WebhookSender(vertx, new WebhookTargets(vertx, config.webhooksAllowInsecure()),
+        config.webhookConcurrency());
     schedule = new RetrySchedule(config.webhookRetrySchedule());
     vertx.setPeriodic(POLL_MILLIS, tick -> wake());
     vertx.setPeriodic(RETENTION_MILLIS, tick -> deliveries.expire(config.webhookLogRetentionDays())
@@ -74,13 +91,30 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
         .onSuccess(v -> wake());
   }
 
-  /** Claims no more; what is in flight may still finish and record, else its lease lapses. Never waits. */
+  /**
+   * Claims no more; waits up to the drain time for the attempts in flight to end and be recorded, then
+   * gives back the leases of those still running and drops their connections.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(dueTimer);
     subscriber.close();
-    return Future.succeededFuture();
+    idle = Promise.promise();
+    if (inFlight.isEmpty()) {
+      idle.tryComplete();
+    }
+    return idle.future()
+        .timeout(config.shutdownDrainSeconds(), TimeUnit.SECONDS)
+        .recover(timedOut -> {
+          List<Claimed> running = new ArrayList<>(inFlight.values());
+          LOG.info("giving back the leases of {} webhook deliveries still in flight", running.size());
+          return deliveries.release(running).recover(e -> {
+            LOG.warn("giving back webhook leases failed (they lapse instead): {}", e.getMessage());
+            return Future.succeededFuture();
+          });
+        })
+        .eventually(() -> sender.close());
   }
 
   /** Claims as much as there is room for; wake-ups while a claim runs fold into one more claim after it. */
@@ -92,9 +126,9 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
       wakeAgain = true;
       return;
     }
-    int room = config.webhookConcurrency() - inFlight;
+    int room = config.webhookConcurrency() - inFlight.size();
     if (room <= 0) {
-      return; // every finishing attempt wakes the worker again
+      return; // every recorded attempt wakes the worker again
     }
     claiming = true;
     wakeAgain = false;
@@ -113,7 +147,6 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
           if (wakeAgain || batch.size() == room) {
             wake();
           } else {
-            // Due but unclaimed (another worker was claiming it, or its endpoint is at its bound): look again soon.
             deliveries.nextDue().onSuccess(millis -> dueIn(millis == null ? POLL_MILLIS : millis > 0 ? millis : AGAIN_MILLIS));
           }
         });
@@ -128,19 +161,36 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   }
 
   private void deliver(Claimed claimed) {
-    inFlight++;
+    inFlight.put(claimed.id(), claimed);
     inFlightByEndpoint.merge(claimed.endpointId(), 1, Integer::sum);
-    Future.succeededFuture(claimed)
-        .compose(this::attempt)
-        .compose(outcome -> deliveries.record(claimed, outcome, verdict(claimed, outcome)))
-        .onFailure(e -> {
-          if (!stopping) {
-            LOG.warn("recording delivery {} failed (its lease will lapse): {}", claimed.id(), e.getMessage());
-          }
-        })
+    attempt(claimed).onComplete(ended -> {
+      // attempt() never fails: every way an attempt can go wrong is an Outcome
+      unrecorded.add(new Finished(claimed, ended.result(), verdict(claimed, ended.result())));
+      record();
+    });
+  }
+
+  /** One transaction at a time; what ends meanwhile waits for the next. */
+  private void record() {
+    if (recording || unrecorded.isEmpty()) {
+      return;
+    }
+    recording = true;
+    List<Finished> batch = new ArrayList<>(unrecorded.subList(0, Math.min(RECORD_BATCH, unrecorded.size())));
+    unrecorded.subList(0, batch.size()).clear();
+    deliveries.record(batch)
+        .onFailure(e -> LOG.warn("recording {} webhook attempts failed (their leases will lapse): {}",
+            batch.size(), e.getMessage()))
         .onComplete(done -> {
-          inFlight--;
-          inFlightByEndpoint.computeIfPresent(claimed.endpointId(), (id, n) -> n == 1 ? null : n - 1);
+          recording = false;
+          for (Finished f : batch) {
+            inFlight.remove(f.claimed().id());
+            inFlightByEndpoint.computeIfPresent(f.claimed().endpointId(), (id, n) -> n == 1 ? null : n - 1);
+          }
+          if (stopping && inFlight.isEmpty()) {
+            idle.tryComplete();
+          }
+          record();
           wake();
         });
   }

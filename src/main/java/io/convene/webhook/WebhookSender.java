@@ -1,33 +1,37 @@
 package io.convene.webhook;
 
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.streams.WriteStream;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.codec.BodyCodec;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One delivery attempt over HTTP. The timeout bounds the whole attempt, from the DNS lookup to the
  * last byte of the answer, whatever the receiver does (answers slowly, sends an endless body, never
- * closes): each attempt has its own client, and closing it at the deadline drops the connection.
- * Only the first {@value #SNIPPET_BYTES} bytes of an answer are kept; redirects are not followed.
+ * closes): at the deadline the request is reset, which closes its connection. Connections are kept
+ * alive and reused between attempts to the same checked address (a handshake per delivery would cost
+ * more than the delivery). Only the first {@value #SNIPPET_BYTES} bytes of an answer are kept; the rest
+ * is read and dropped; redirects are not followed.
  */
 final class WebhookSender {
   static final int SNIPPET_BYTES = 1024;
   private static final int MAX_ERROR = 500;
   private static final String USER_AGENT = "Convene-Webhooks/1";
+  /** An idle connection to a receiver is closed after this long. */
+  private static final int KEEP_ALIVE_SECONDS = 30;
 
   /** How an attempt went; {@code statusCode} is {@code null} when no complete answer came. */
   record Outcome(Instant startedAt, String url, Integer statusCode, int durationMs, String error, String snippet,
@@ -39,10 +43,23 @@ final class WebhookSender {
 
   private final Vertx vertx;
   private final WebhookTargets targets;
+  private final HttpClientAgent client;
 
-  WebhookSender(Vertx vertx, WebhookTargets targets) {
+  /** @param connectionsPerTarget at most this many connections to one receiver address */
+  WebhookSender(Vertx vertx, WebhookTargets targets, int connectionsPerTarget) {
     this.vertx = vertx;
     this.targets = targets;
+    this.client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions()
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
+            .setForceSni(true))
+        .with(new PoolOptions().setHttp1MaxSize(connectionsPerTarget))
+        .build();
+  }
+
+  Future<Void> close() {
+    return client.close();
   }
 
   /** @param secrets the {@code whsec_} secrets to sign with, the current one first */
@@ -50,45 +67,62 @@ final class WebhookSender {
     Instant startedAt = Instant.now();
     long started = System.nanoTime();
     long timeoutMs = timeoutSeconds * 1000L;
-    WebClient client = WebClient.create(vertx, new WebClientOptions()
-        .setUserAgent(USER_AGENT)
-        .setFollowRedirects(false)
-        .setKeepAlive(false)
-        .setForceSni(true)
-        .setConnectTimeout((int) timeoutMs));
     Promise<Outcome> done = Promise.promise();
     Snippet snippet = new Snippet();
-    long deadline = vertx.setTimer(timeoutMs, t -> done.tryComplete(new Outcome(startedAt, url, null,
-        elapsed(started), "timed out after " + timeoutSeconds + " s", snippet.text(), null)));
+    AtomicReference<HttpClientRequest> sending = new AtomicReference<>();
+    long deadline = vertx.setTimer(timeoutMs, t -> {
+      if (done.tryComplete(new Outcome(startedAt, url, null, elapsed(started),
+          "timed out after " + timeoutSeconds + " s", snippet.text(), null)) && sending.get() != null) {
+        sending.get().reset();
+      }
+    });
     targets.resolve(url)
-        .compose(target -> post(client, target, webhookId, body, secrets, snippet))
+        .compose(target -> client.request(options(target, timeoutMs)))
+        .compose(request -> {
+          if (done.future().isComplete()) {
+            request.reset(); // timed out while waiting for a connection
+            return Future.failedFuture("timed out");
+          }
+          sending.set(request);
+          return post(request, webhookId, body, secrets);
+        })
+        .compose(response -> {
+          response.handler(snippet::write);
+          return response.end().map(response);
+        })
         .onComplete(sent -> done.tryComplete(sent.succeeded()
             ? answered(startedAt, url, started, sent.result(), snippet)
             : new Outcome(startedAt, url, null, elapsed(started), describe(sent.cause()), snippet.text(), null)));
-    return done.future().onComplete(finished -> {
-      vertx.cancelTimer(deadline);
-      client.close();
-    });
+    return done.future().onComplete(finished -> vertx.cancelTimer(deadline));
+  }
+
+  /** Connects to the address that was checked; speaks to the URL's host. */
+  private static RequestOptions options(WebhookTargets.Target target, long timeoutMs) {
+    return new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
+        .setHost(target.host())
+        .setPort(target.port())
+        .setURI(target.requestUri())
+        .setSsl(target.ssl())
+        .setFollowRedirects(false)
+        .setConnectTimeout(timeoutMs);
   }
 
   /** The body goes out as the very bytes that were signed. */
-  private static Future<HttpResponse<Void>> post(WebClient client, WebhookTargets.Target target, String webhookId,
-                                                 String body, String[] secrets, Snippet snippet) {
+  private static Future<HttpClientResponse> post(HttpClientRequest request, String webhookId, String body,
+                                                 String[] secrets) {
     long timestamp = Instant.now().getEpochSecond();
-    return client
-        .request(HttpMethod.POST, SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()),
-            new RequestOptions().setHost(target.host()).setPort(target.port()).setURI(target.requestUri())
-                .setSsl(target.ssl()))
-        .followRedirects(false)
+    return request
+        .putHeader("User-Agent", USER_AGENT)
         .putHeader("Content-Type", "application/json")
         .putHeader("webhook-id", webhookId)
         .putHeader("webhook-timestamp", String.valueOf(timestamp))
         .putHeader("webhook-signature", WebhookSigner.signature(webhookId, timestamp, body, secrets))
-        .as(BodyCodec.pipe(snippet))
-        .sendBuffer(Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
+        .send(Buffer.buffer(body.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private static Outcome answered(Instant startedAt, String url, long started, HttpResponse<Void> response,
+  private static Outcome answered(Instant startedAt, String url, long started, HttpClientResponse response,
                                   Snippet snippet) {
     int status = response.statusCode();
     boolean ok = status >= 200 && status < 300;
@@ -115,45 +149,18 @@ final class WebhookSender {
   }
 
   /** Keeps the start of an answer's body and drops the rest as it arrives. */
-  private static final class Snippet implements WriteStream<Buffer> {
+  private static final class Snippet {
     private final Buffer kept = Buffer.buffer();
 
     String text() {
       return kept.length() == 0 ? null : clean(kept.toString(StandardCharsets.UTF_8));
     }
 
-    @Override
-    public Future<Void> write(Buffer data) {
+    void write(Buffer data) {
       int room = SNIPPET_BYTES - kept.length();
       if (room > 0) {
         kept.appendBuffer(data.length() <= room ? data : data.slice(0, room));
       }
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> end() {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      return this;
-    }
-
-    @Override
-    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-      return this;
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return false;
-    }
-
-    @Override
-    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-      return this;
     }
   }
 }

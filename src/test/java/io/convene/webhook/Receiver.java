@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Receiver {
   /** What arrived, with the time it arrived. */
-  public record Request(String path, MultiMap headers, Buffer body, long arrivedNanos) {
+  /** {@code remotePort}: the sender's side of the connection it came over. */
+  public record Request(String path, MultiMap headers, Buffer body, long arrivedNanos, int remotePort) {
     public JsonObject json() {
       return new JsonObject(body);
     }
@@ -81,7 +82,7 @@ public final class Receiver {
     String path = request.path();
     request.body().onSuccess(body -> {
       Request arrived = new Request(path, MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body,
-          System.nanoTime());
+          System.nanoTime(), request.remoteAddress().port());
       int n;
       Promise<Request> promise;
       synchronized (this) {

@@ -136,4 +136,37 @@ class WebhookClusterTest {
     assertEquals(1, log.size());
     assertEquals(2, receiver.requests().size());
   }
+
+  @Test
+  void aDrainingInstanceGivesBackTheLeasesOfAttemptsStillRunning(Vertx vertx) {
+    Database database = TestDatabase.fresh();
+    Map<String, String> env = new HashMap<>(WebhookDeliveryTest.FAST);
+    env.put("CONVENE_SHUTDOWN_DRAIN_SECONDS", "1");
+    Vertx doomedVertx = Vertx.vertx();
+    others.add(doomedVertx);
+    TestApp draining = TestApp.start(doomedVertx, database, env).await();
+    // The first request is held past the drain time; its lease (timeout 30 s + margin) would last 40 s.
+    Receiver receiver = Receiver.start(vertx, (n, request) -> {
+      if (n > 0) {
+        request.response().end();
+      }
+    });
+    receivers.add(receiver);
+    String key = draining.createAccount("Acme").await().getString("api_key");
+    TestCalls calls = TestCalls.withKey(draining, key);
+    configure(calls, new JsonObject().put("url", receiver.url()).put("timeout_seconds", 30));
+    schedule(calls);
+    Receiver.Request first = receiver.await(0);
+
+    draining.application.drain().await();
+    assertEquals(0L, database.pool(vertx).query("SELECT count(*) FROM webhook_deliveries WHERE lease_until IS NOT NULL")
+        .execute().await().iterator().next().getLong(0), "the lease is given back, not left to lapse");
+
+    long before = System.nanoTime();
+    instanceOn(vertx, database, "webhooks");
+    Receiver.Request second = receiver.await(1);
+    assertEquals(first.webhookId(), second.webhookId());
+    long millis = (second.arrivedNanos() - before) / 1_000_000;
+    assertTrue(millis < 10_000, "taken over at once, not when the 40 s lease lapsed: " + millis + " ms");
+  }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -173,6 +174,19 @@ class WebhookDeliveryTest {
     schedule();
     long millis = (receiver.await(0).arrivedNanos() - before) / 1_000_000;
     assertTrue(millis < WebhookDeliveryVerticle.POLL_MILLIS / 10, "delivered after " + millis + " ms");
+  }
+
+  @Test
+  void deliveriesOneAfterAnotherReuseOneConnection() {
+    Receiver receiver = receiver(Receiver.answering(200));
+    configure(new JsonObject().put("url", receiver.url()));
+    for (int i = 0; i < 3; i++) {
+      schedule();
+      receiver.await(i);
+    }
+    Set<Integer> ports = new HashSet<>();
+    receiver.requests().forEach(r -> ports.add(r.remotePort()));
+    assertEquals(1, ports.size(), "one kept-alive connection, not one per delivery: " + ports);
   }
 
   @Test
