@@ -137,7 +137,7 @@ public final class WebhookDeliveries {
   private static final String COUNT_ONLY = "UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE id = ANY($1)";
   private static final String FAIL_PENDING = "UPDATE webhook_deliveries SET status = 'failed', error = $2,"
       + " next_attempt_at = NULL, lease_until = NULL, lease_token = NULL, updated_at = now()"
-      + " WHERE endpoint_id = $1 AND status = 'pending'";
+      + " WHERE endpoint_id = $1 AND account_id = $3 AND status = 'pending'";
   private static final String ONE = "SELECT " + LOG_COLUMNS + " FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id"
       + " WHERE d.id = $1 AND d.account_id = $2";
   private static final String ATTEMPTS = "SELECT attempted_at, url, response_code, duration_ms, error, response_snippet"
@@ -250,19 +250,20 @@ public final class WebhookDeliveries {
     for (Map.Entry<String, List<Finished>> entry : byEndpoint.entrySet()) {
       String endpointId = entry.getKey();
       List<Finished> attempts = entry.getValue();
+      String accountId = attempts.get(0).claimed().accountId();
       Finished last = attempts.get(attempts.size() - 1);
       boolean anySuccess = attempts.stream().anyMatch(f -> f.verdict().status().equals(SUCCESS));
       boolean gone = attempts.stream().anyMatch(f -> f.verdict().gone());
       chain = chain.compose(v -> {
         if (gone) {
-          return WebhookEndpoints.disable(conn, endpointId, WebhookEndpoints.REASON_GONE);
+          return WebhookEndpoints.disable(conn, accountId, endpointId, WebhookEndpoints.REASON_GONE);
         }
         Future<Void> cleared = anySuccess ? WebhookEndpoints.succeeded(conn, endpointId) : Future.succeededFuture();
         if (last.verdict().status().equals(SUCCESS)) {
           return cleared;
         }
         return cleared.compose(c -> WebhookEndpoints.failed(conn, endpointId)).compose(tooLong -> tooLong
-            ? WebhookEndpoints.disable(conn, endpointId, WebhookEndpoints.REASON_FAILING)
+            ? WebhookEndpoints.disable(conn, accountId, endpointId, WebhookEndpoints.REASON_FAILING)
             : Future.<Void>succeededFuture());
       });
     }
@@ -277,8 +278,8 @@ public final class WebhookDeliveries {
   }
 
   /** Gives up what is still pending for an endpoint (disabled or deleted): failed, with the reason, visible in the log. */
-  static Future<Void> failPending(SqlClient conn, String endpointId, String error) {
-    return conn.preparedQuery(FAIL_PENDING).execute(Tuple.of(endpointId, error)).mapEmpty();
+  static Future<Void> failPending(SqlClient conn, String accountId, String endpointId, String error) {
+    return conn.preparedQuery(FAIL_PENDING).execute(Tuple.of(endpointId, error, accountId)).mapEmpty();
   }
 
   public Future<Page> log(String accountId, LogQuery query) {

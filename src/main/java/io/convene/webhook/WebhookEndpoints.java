@@ -59,7 +59,7 @@ public final class WebhookEndpoints {
   private static final String FAILED = "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, now())"
       + " WHERE id = $1 RETURNING failing_since <= now() - interval '5 days' AS failing_too_long";
   private static final String DISABLE = "UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2,"
-      + " updated_at = now() WHERE id = $1 AND enabled";
+      + " updated_at = now() WHERE id = $1 AND account_id = $3 AND enabled";
 
   private final Pool pool;
   private final SecretBox secrets;
@@ -111,7 +111,7 @@ public final class WebhookEndpoints {
           return conn.preparedQuery(UPDATE).execute(params)
               .map(WebhookEndpoints::firstOrNull)
               .compose(changed -> (changed.enabled() ? Future.<Void>succeededFuture()
-                  : WebhookDeliveries.failPending(conn, changed.id(), "endpoint disabled"))
+                  : WebhookDeliveries.failPending(conn, accountId, changed.id(), "endpoint disabled"))
                   .map(new Issued(changed, secret)));
         });
   }
@@ -145,7 +145,8 @@ public final class WebhookEndpoints {
   }
 
   private static Future<WebhookEndpoint> delete(SqlClient conn, String accountId, String endpointId) {
-    return WebhookDeliveries.failPending(conn, endpointId, "endpoint deleted")
+    // Scoped by tenant: another tenant's endpoint id matches nothing and changes nothing.
+    return WebhookDeliveries.failPending(conn, accountId, endpointId, "endpoint deleted")
         .compose(v -> conn.preparedQuery(DELETE).execute(Tuple.of(endpointId, accountId)))
         .map(WebhookEndpoints::firstOrNull);
   }
@@ -174,9 +175,9 @@ public final class WebhookEndpoints {
   }
 
   /** Turns the endpoint off and fails what is still pending for it. */
-  static Future<Void> disable(SqlClient conn, String endpointId, String reason) {
-    return conn.preparedQuery(DISABLE).execute(Tuple.of(endpointId, reason))
-        .compose(r -> WebhookDeliveries.failPending(conn, endpointId, "endpoint disabled (" + reason + ")"));
+  static Future<Void> disable(SqlClient conn, String accountId, String endpointId, String reason) {
+    return conn.preparedQuery(DISABLE).execute(Tuple.of(endpointId, reason, accountId))
+        .compose(r -> WebhookDeliveries.failPending(conn, accountId, endpointId, "endpoint disabled (" + reason + ")"));
   }
 
   private static WebhookEndpoint firstOrNull(RowSet<Row> rows) {
