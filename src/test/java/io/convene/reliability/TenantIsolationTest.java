@@ -484,6 +484,7 @@ class TenantIsolationTest {
         before = after;
       }
     }
+    failures.addAll(crossTenantReferences());
     assertEquals(List.of(), failures);
     assertEquals(2 * cases().size(), checked);
   }
@@ -562,6 +563,39 @@ class TenantIsolationTest {
     out.put("webhook_attempts", tableRows("SELECT * FROM webhook_attempts WHERE delivery_id IN"
         + " (SELECT id FROM webhook_deliveries WHERE account_id = $1)", accountId));
     return out;
+  }
+
+  /**
+   * References between rows that must stay within one tenant (the foreign keys do not say so): an
+   * event of a meeting, a delivery of an event to an endpoint, a meeting on a calendar connection,
+   * a calendar mirror or sync job of a meeting.
+   */
+  private List<String> crossTenantReferences() {
+    Map<String, String> checks = new LinkedHashMap<>();
+    checks.put("event of another tenant's meeting",
+        "SELECT e.id FROM events e JOIN meetings m ON m.id = e.meeting_id WHERE e.account_id <> m.account_id");
+    checks.put("delivery of another tenant's event",
+        "SELECT d.id FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.account_id <> e.account_id");
+    checks.put("delivery to another tenant's endpoint", "SELECT d.id FROM webhook_deliveries d"
+        + " JOIN webhook_endpoints w ON w.id = d.endpoint_id WHERE d.account_id <> w.account_id");
+    checks.put("meeting on another tenant's calendar", "SELECT m.id FROM meetings m"
+        + " JOIN calendar_connections c ON c.id = m.calendar_connection_id WHERE m.account_id <> c.account_id");
+    checks.put("calendar mirror of another tenant's meeting or connection", "SELECT ce.meeting_id AS id FROM calendar_events ce"
+        + " JOIN meetings m ON m.id = ce.meeting_id LEFT JOIN calendar_connections c ON c.id = ce.connection_id"
+        + " WHERE ce.account_id <> m.account_id OR ce.account_id <> c.account_id");
+    checks.put("sync job of another tenant's meeting",
+        "SELECT j.meeting_id AS id FROM calendar_sync_jobs j JOIN meetings m ON m.id = j.meeting_id"
+            + " WHERE j.account_id <> m.account_id");
+    List<String> found = new ArrayList<>();
+    checks.forEach((what, sql) -> {
+      Set<String> ids = ids(sql);
+      if (!ids.isEmpty()) {
+        found.add(what + ": " + ids);
+      }
+    });
+    assertFalse(ids("SELECT d.id FROM webhook_deliveries d JOIN events e ON e.id = d.event_id"
+        + " JOIN webhook_endpoints w ON w.id = d.endpoint_id").isEmpty(), "there are deliveries to check");
+    return found;
   }
 
   /** The rows only one side has: what a request changed. */
