@@ -29,10 +29,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,6 +49,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private final ConveneConfig config;
   private HttpServer server;
+  private Router router;
 
   public HttpVerticle(Services services) {
     this.services = services;
@@ -55,11 +58,16 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = router();
+    router = router();
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
         .requestHandler(router)
         .invalidRequestHandler(HttpVerticle::invalidRequest);
     return server.listen();
+  }
+
+  /** What this instance serves, so that a test can hold every route to a tenant-isolation case. */
+  public List<Route> routes() {
+    return router.getRoutes();
   }
 
   /** Stops accepting connections and lets in-flight requests finish, up to the drain time. */

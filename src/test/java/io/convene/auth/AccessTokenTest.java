@@ -260,11 +260,32 @@ class AccessTokenTest {
     invalid.put("issued-at null", jwt(header, claims(600).put("iat", null), key));
     invalid.put("no account", jwt(header, claims(600).putNull("account_id"), key));
     invalid.put("unknown client", jwt(header, claims(600).put("client_id", "cli_unknown"), key));
+    int inSignature = real.lastIndexOf('.') + 5;
+    invalid.put("signature changed", real.substring(0, inSignature) + (real.charAt(inSignature) == 'A' ? 'B' : 'A')
+        + real.substring(inSignature + 1));
+    invalid.put("header changed", b64.encodeToString(header.copy().put("typ", "at+jwt").encode()
+        .getBytes(StandardCharsets.UTF_8)) + "." + segments[1] + "." + segments[2]);
+    invalid.put("HS384 with the right secret", jwt(header.copy().put("alg", "HS384"), claims(600), key));
+    // jwt() signs "RS256" with HmacSHA256: the classic confusion of an HMAC secret with a public key.
+    invalid.put("RS256 header, HMAC-signed with the right secret", jwt(header.copy().put("alg", "RS256"), claims(600), key));
+    invalid.put("alg in lower case", jwt(header.copy().put("alg", "hs256"), claims(600), key));
+    byte[] otherKey = "attackers-key-attackers-key-attackers!".getBytes(StandardCharsets.UTF_8);
+    invalid.put("unknown kid, right key", jwt(header.copy().put("kid", "k_unknown"), claims(600), key));
+    invalid.put("unknown kid, another key", jwt(header.copy().put("kid", "k_attacker"), claims(600), otherKey));
+    invalid.put("the signing key embedded in the header", jwt(header.copy().put("jwk", new JsonObject().put("kty", "oct")
+        .put("k", b64.encodeToString(otherKey))), claims(600), otherKey));
+    JsonObject withoutIssuer = claims(600);
+    withoutIssuer.remove("iss");
+    invalid.put("issuer absent", jwt(header, withoutIssuer, key));
+    invalid.put("issuer not a string", jwt(header, claims(600).put("iss", 42), key));
+    // Signed with the right key (which only Convene holds), yet pairing one tenant's client with another's account.
+    invalid.put("Acme's client acting for Globex", jwt(header, claims(600).put("account_id", globex.getString("id")), key));
+    java.util.Set<String> deadClient = java.util.Set.of("unknown client", "Acme's client acting for Globex");
     List<String> failures = new ArrayList<>();
     invalid.forEach((name, token) -> {
       HttpResponse<Buffer> response = withToken(app, token, meetings);
       try {
-        String message = name.equals("unknown client") ? "the access token's OAuth client has been revoked" : INVALID;
+        String message = deadClient.contains(name) ? "the access token's OAuth client has been revoked" : INVALID;
         assertError(response, 401, "invalid_token", message, null);
         assertEquals("Bearer realm=\"convene\"", response.getHeader("WWW-Authenticate"));
       } catch (AssertionError e) {

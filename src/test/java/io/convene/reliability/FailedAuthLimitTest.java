@@ -6,6 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,6 +44,41 @@ class FailedAuthLimitTest {
     assertEquals(429, token.statusCode(), "the token endpoint too");
     assertEquals("invalid_request", token.bodyAsJsonObject().getString("error"), "in RFC 6749's shape there");
     assertEquals(200, app.client.get("/health").send().await().statusCode(), "probes stay open");
+  }
+
+  /**
+   * Each surface's failures count on their own, from their own address (127.0.0.2, ...: all of
+   * 127/8 is loopback): a wrong API key, a forged access token, no credential, a wrong admin token,
+   * a wrong client secret. Another address is not held back meanwhile.
+   */
+  @Test
+  void failuresOnEverySurfaceCountPerAddress(Vertx vertx) {
+    TestApp app = TestApp.start(vertx, Map.of("CONVENE_AUTH_FAILURES_PER_MINUTE", "3")).await();
+    JsonObject acme = app.createAccount("Acme").await();
+    String accounts = "/v1/accounts/" + acme.getString("id") + "/meetings";
+    JsonObject wrongSecret = new JsonObject().put("grant_type", "client_credentials")
+        .put("client_id", acme.getJsonObject("oauth_client").getString("client_id")).put("client_secret", "cs_wrong");
+    Map<String, java.util.function.Function<WebClient, HttpResponse<Buffer>>> surfaces = new java.util.LinkedHashMap<>();
+    surfaces.put("Platform API, wrong key", c -> c.get("/v1/meetings").bearerTokenAuthentication("sk_live_" + "x".repeat(44))
+        .send().await());
+    surfaces.put("Accounts API, forged token", c -> c.get(accounts).bearerTokenAuthentication("eyJhbGciOiJIUzI1NiJ9.e30.AAAA")
+        .send().await());
+    surfaces.put("no credential", c -> c.get("/v1/meetings").send().await());
+    surfaces.put("admin API, wrong token", c -> c.get("/admin/v1/accounts").bearerTokenAuthentication("not-the-admin-token")
+        .send().await());
+    surfaces.put("token endpoint, wrong secret", c -> c.post("/oauth2/token").sendJsonObject(wrongSecret).await());
+    int address = 2;
+    for (var surface : surfaces.entrySet()) {
+      WebClient from = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+          .setDefaultPort(app.config.httpPort()).setLocalAddress("127.0.0." + address++));
+      for (int i = 0; i < 3; i++) {
+        assertEquals(401, surface.getValue().apply(from).statusCode(), surface.getKey());
+      }
+      assertEquals(429, surface.getValue().apply(from).statusCode(), surface.getKey() + " is limited after 3 failures");
+      from.close();
+    }
+    assertEquals(200, TestCalls.withKey(app, acme.getString("api_key")).get("/v1/meetings").await().statusCode(),
+        "127.0.0.1 failed nothing and is not held back");
   }
 
   @Test
