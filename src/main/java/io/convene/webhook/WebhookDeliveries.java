@@ -83,7 +83,11 @@ public final class WebhookDeliveries {
   record Verdict(String status, Long nextAttemptMillis, boolean gone) {
   }
 
-  /** Beyond the attempt's own timeout, how long a claim stays leased (time to record the outcome). */
+  /**
+   * A claim stays leased for two of its endpoint's timeouts (one waiting behind the attempts ahead of
+   * it in this worker's queue, see {@link WebhookDeliveryVerticle#PREFETCH}, one for its own) and this
+   * margin (time to record the outcome).
+   */
   static final int LEASE_MARGIN_SECONDS = 10;
 
   private static final String LOG_COLUMNS = "d.id, d.seq, d.event_id, ev.type AS event_type, d.created_at, d.status,"
@@ -106,7 +110,8 @@ public final class WebhookDeliveries {
       + "   AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= now())"
       + "  FOR UPDATE SKIP LOCKED)"
       + " UPDATE webhook_deliveries d"
-      + " SET lease_until = now() + make_interval(secs => e.timeout_seconds + " + LEASE_MARGIN_SECONDS + "),"
+      + " SET lease_until = now() + make_interval(secs => " + WebhookDeliveryVerticle.PREFETCH + " * e.timeout_seconds + "
+      + LEASE_MARGIN_SECONDS + "),"
       + "  lease_token = $5"
       + " FROM picked p, webhook_endpoints e, events ev"
       + " WHERE d.id = p.id AND e.id = d.endpoint_id AND ev.id = d.event_id"

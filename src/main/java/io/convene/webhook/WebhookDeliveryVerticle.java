@@ -16,6 +16,7 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -45,6 +46,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   /** After a failed claim, a lost LISTEN connection, or due work left unclaimed: look again this soon. */
   private static final long AGAIN_MILLIS = 1_000;
   private static final long RETENTION_MILLIS = 60 * 60 * 1000L;
+  /** A worker claims up to this many times an endpoint's bound of requests, so that claims come in chunks. */
+  static final int PREFETCH = 2;
   /** Attempts recorded in one transaction at most. */
   private static final int RECORD_BATCH = 256;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryVerticle.class);
@@ -60,9 +63,12 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private boolean claiming;
   private boolean wakeAgain;
   private boolean recording;
-  /** Claimed and not yet recorded (sending, or waiting for its record). */
+  /** Claimed and not yet recorded (sending, or waiting for its record): what webhook_concurrency bounds. */
   private final Map<String, Claimed> inFlight = new LinkedHashMap<>();
-  private final Map<String, Integer> inFlightByEndpoint = new HashMap<>();
+  /** Requests open per endpoint: what webhook_endpoint_concurrency bounds. */
+  private final Map<String, Integer> open = new HashMap<>();
+  /** Claimed, waiting for a free request slot of their endpoint, oldest first. */
+  private final Map<String, ArrayDeque<Claimed>> queued = new HashMap<>();
   private final List<Finished> unrecorded = new ArrayList<>();
   private Promise<Void> idle;
   private long dueTimer = -1;
@@ -92,29 +98,38 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   }
 
   /**
-   * Claims no more; waits up to the drain time for the attempts in flight to end and be recorded, then
-   * gives back the leases of those still running and drops their connections.
+   * Claims no more and gives back at once the leases of what was claimed but not sent yet; waits up to
+   * the drain time for the attempts in flight to end and be recorded, then gives back the leases of
+   * those still running and drops their connections.
    */
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(dueTimer);
     subscriber.close();
+    List<Claimed> unsent = new ArrayList<>();
+    queued.values().forEach(unsent::addAll);
+    queued.clear();
+    unsent.forEach(c -> inFlight.remove(c.id()));
     idle = Promise.promise();
     if (inFlight.isEmpty()) {
       idle.tryComplete();
     }
-    return idle.future()
-        .timeout(config.shutdownDrainSeconds(), TimeUnit.SECONDS)
-        .recover(timedOut -> {
-          List<Claimed> running = new ArrayList<>(inFlight.values());
-          LOG.info("giving back the leases of {} webhook deliveries still in flight", running.size());
-          return deliveries.release(running).recover(e -> {
-            LOG.warn("giving back webhook leases failed (they lapse instead): {}", e.getMessage());
-            return Future.succeededFuture();
-          });
-        })
+    return giveBack(unsent)
+        .compose(v -> idle.future().timeout(config.shutdownDrainSeconds(), TimeUnit.SECONDS)
+            .recover(timedOut -> giveBack(new ArrayList<>(inFlight.values()))))
         .eventually(() -> sender.close());
+  }
+
+  private Future<Void> giveBack(List<Claimed> leased) {
+    if (leased.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    LOG.info("giving back the leases of {} webhook deliveries", leased.size());
+    return deliveries.release(leased).recover(e -> {
+      LOG.warn("giving back webhook leases failed (they lapse instead): {}", e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   /** Claims as much as there is room for; wake-ups while a claim runs fold into one more claim after it. */
@@ -127,12 +142,13 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
       return;
     }
     int room = config.webhookConcurrency() - inFlight.size();
-    if (room <= 0) {
+    // Claims in chunks: each claim is a transaction, so claiming for every finished attempt would cost one per delivery.
+    if (room <= 0 || (room < Math.max(1, config.webhookConcurrency() / 4) && !inFlight.isEmpty())) {
       return; // every recorded attempt wakes the worker again
     }
     claiming = true;
     wakeAgain = false;
-    deliveries.claim(room, config.webhookEndpointConcurrency(), Map.copyOf(inFlightByEndpoint), Ids.random("lease_", 20))
+    deliveries.claim(room, PREFETCH * config.webhookEndpointConcurrency(), claimedByEndpoint(), Ids.random("lease_", 20))
         .onComplete(claimed -> {
           claiming = false;
           if (claimed.failed()) {
@@ -143,7 +159,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
             return;
           }
           List<Claimed> batch = claimed.result();
-          batch.forEach(this::deliver);
+          batch.forEach(this::enqueue);
+          batch.stream().map(Claimed::endpointId).distinct().forEach(this::dispatch);
           if (wakeAgain || batch.size() == room) {
             wake();
           } else {
@@ -160,14 +177,40 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     dueTimer = vertx.setTimer(Math.max(1, Math.min(millis, POLL_MILLIS)), t -> wake());
   }
 
-  private void deliver(Claimed claimed) {
+  /** Per endpoint, what this worker holds of it: queued and open. */
+  private Map<String, Integer> claimedByEndpoint() {
+    Map<String, Integer> held = new HashMap<>(open);
+    queued.forEach((endpoint, waiting) -> held.merge(endpoint, waiting.size(), Integer::sum));
+    return held;
+  }
+
+  private void enqueue(Claimed claimed) {
     inFlight.put(claimed.id(), claimed);
-    inFlightByEndpoint.merge(claimed.endpointId(), 1, Integer::sum);
-    attempt(claimed).onComplete(ended -> {
-      // attempt() never fails: every way an attempt can go wrong is an Outcome
-      unrecorded.add(new Finished(claimed, ended.result(), verdict(claimed, ended.result())));
-      record();
-    });
+    queued.computeIfAbsent(claimed.endpointId(), id -> new ArrayDeque<>()).add(claimed);
+  }
+
+  /**
+   * Sends the endpoint's queued deliveries while it has fewer than its bound of requests open. The
+   * bound counts requests only: recording an attempt does not load the receiver, so the slot is free
+   * for the next delivery as soon as the answer is in.
+   */
+  private void dispatch(String endpointId) {
+    ArrayDeque<Claimed> waiting = queued.get(endpointId);
+    while (waiting != null && !waiting.isEmpty() && open.getOrDefault(endpointId, 0) < config.webhookEndpointConcurrency()) {
+      Claimed claimed = waiting.poll();
+      open.merge(endpointId, 1, Integer::sum);
+      attempt(claimed).onComplete(ended -> {
+        // attempt() never fails: every way an attempt can go wrong is an Outcome
+        open.computeIfPresent(endpointId, (id, n) -> n == 1 ? null : n - 1);
+        unrecorded.add(new Finished(claimed, ended.result(), verdict(claimed, ended.result())));
+        record();
+        dispatch(endpointId);
+        wake();
+      });
+    }
+    if (waiting != null && waiting.isEmpty()) {
+      queued.remove(endpointId);
+    }
   }
 
   /** One transaction at a time; what ends meanwhile waits for the next. */
@@ -183,10 +226,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
             batch.size(), e.getMessage()))
         .onComplete(done -> {
           recording = false;
-          for (Finished f : batch) {
-            inFlight.remove(f.claimed().id());
-            inFlightByEndpoint.computeIfPresent(f.claimed().endpointId(), (id, n) -> n == 1 ? null : n - 1);
-          }
+          batch.forEach(f -> inFlight.remove(f.claimed().id()));
           if (stopping && inFlight.isEmpty()) {
             idle.tryComplete();
           }
