@@ -84,8 +84,8 @@ public final class WebhookDeliveries {
   }
 
   /**
-   * A claim stays leased for two of its endpoint's timeouts (one waiting behind the attempts ahead of
-   * it in this worker's queue, see {@link WebhookDeliveryVerticle#PREFETCH}, one for its own) and this
+   * A claim stays leased for {@link WebhookDeliveryVerticle#PREFETCH} of its endpoint's timeouts (at
+   * most PREFETCH - 1 rounds of attempts ahead of it in this worker's queue, then its own) and this
    * margin (time to record the outcome).
    */
   static final int LEASE_MARGIN_SECONDS = 10;
@@ -118,14 +118,10 @@ public final class WebhookDeliveries {
       + " RETURNING d.id, d.attempts, d.account_id, d.endpoint_id, e.url, e.secret,"
       + "  CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END AS previous_secret,"
       + "  e.timeout_seconds, e.max_retries, ev.id AS event_id, ev.type, ev.data, ev.created_at";
-  // When the next retry falls due or the next lease lapses (≤ 0: now); NULL when neither will. Due
-  // deliveries left unclaimed are not counted: a finishing attempt wakes the worker when their
-  // endpoint was at its bound, and another worker holds those it skipped as locked.
-  private static final String NEXT_DUE = "SELECT ceil(extract(epoch FROM LEAST("
-      + "(SELECT min(next_attempt_at) FROM webhook_deliveries"
-      + "  WHERE status = 'pending' AND next_attempt_at > now() AND lease_until IS NULL),"
-      + "(SELECT min(lease_until) FROM webhook_deliveries WHERE status = 'pending' AND lease_until IS NOT NULL))"
-      + " - now()) * 1000)::bigint";
+  // When the next retry falls due (by index); NULL when none will. Leases that lapse (their holder
+  // died) are found by the worker's poll, see WebhookDeliveryVerticle#POLL_MILLIS.
+  private static final String NEXT_DUE = "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint"
+      + " FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at > now()";
   private static final String INSERT_ATTEMPTS = "INSERT INTO webhook_attempts (delivery_id, attempted_at, url,"
       + " response_code, duration_ms, error, response_snippet)"
       + " SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[])";
@@ -189,7 +185,7 @@ public final class WebhookDeliveries {
         });
   }
 
-  /** Milliseconds until the next pending delivery falls due or its lease lapses (≤ 0: due now); {@code null} when none will. */
+  /** Milliseconds until the next retry falls due; {@code null} when none will. */
   Future<Long> nextDue() {
     return pool.query(NEXT_DUE).execute().map(rows -> rows.iterator().next().getLong(0));
   }

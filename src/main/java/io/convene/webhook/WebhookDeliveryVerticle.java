@@ -31,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * nodes may share the database.
  *
  * <p>It claims when woken: at once after a commit in this process (event bus), by {@code NOTIFY} from
- * any instance (the insert trigger on {@code webhook_deliveries}), at the time the next retry or lease
- * falls due, and by a slow poll as the safety net. At most {@code webhook_concurrency} deliveries are in
+ * any instance (the insert trigger on {@code webhook_deliveries}), when one of its attempts ends, at
+ * the time the next retry falls due, and by a poll every {@value #POLL_MILLIS} ms, which also takes
+ * over the lapsed leases of an instance that died. At most {@code webhook_concurrency} deliveries are in
  * flight, at most {@code webhook_endpoint_concurrency} per endpoint. Attempts that end while a record
  * is being written are recorded together in the next transaction: one commit for many deliveries.
  *
@@ -42,12 +43,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WebhookDeliveryVerticle extends VerticleBase {
   public static final String CHANNEL = "convene_webhooks";
-  static final long POLL_MILLIS = 30_000;
+  /** The safety net, and how soon after it lapses the lease of an instance that died is taken over. */
+  static final long POLL_MILLIS = 5_000;
   /** After a failed claim, a lost LISTEN connection, or due work left unclaimed: look again this soon. */
   private static final long AGAIN_MILLIS = 1_000;
   private static final long RETENTION_MILLIS = 60 * 60 * 1000L;
-  /** A worker claims up to this many times an endpoint's bound of requests, so that claims come in chunks. */
-  static final int PREFETCH = 2;
+  /** A worker claims up to this many times an endpoint's bound of requests ahead, so that claims and records come in chunks. */
+  static final int PREFETCH = 4;
   /** Attempts recorded in one transaction at most. */
   private static final int RECORD_BATCH = 256;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryVerticle.class);
@@ -163,7 +165,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
           batch.stream().map(Claimed::endpointId).distinct().forEach(this::dispatch);
           if (wakeAgain || batch.size() == room) {
             wake();
-          } else {
+          } else if (inFlight.isEmpty()) {
+            // Nothing held, whose end would wake the worker: sleep until the next retry (or the poll).
             deliveries.nextDue().onSuccess(millis -> dueIn(millis == null ? POLL_MILLIS : millis > 0 ? millis : AGAIN_MILLIS));
           }
         });

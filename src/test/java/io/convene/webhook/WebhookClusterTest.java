@@ -145,7 +145,7 @@ class WebhookClusterTest {
     Vertx doomedVertx = Vertx.vertx();
     others.add(doomedVertx);
     TestApp draining = TestApp.start(doomedVertx, database, env).await();
-    // The first request is held past the drain time; its lease (2 × timeout 30 s + margin) would last 70 s.
+    // The first request is held past the drain time; its lease (4 × timeout 30 s + margin) would last 130 s.
     Receiver receiver = Receiver.start(vertx, (n, request) -> {
       if (n > 0) {
         request.response().end();
@@ -167,6 +167,6 @@ class WebhookClusterTest {
     Receiver.Request second = receiver.await(1);
     assertEquals(first.webhookId(), second.webhookId());
     long millis = (second.arrivedNanos() - before) / 1_000_000;
-    assertTrue(millis < 10_000, "taken over at once, not when the 70 s lease lapsed: " + millis + " ms");
+    assertTrue(millis < 10_000, "taken over at once, not when the 130 s lease lapsed: " + millis + " ms");
   }
 }
