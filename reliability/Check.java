@@ -743,8 +743,10 @@ public class Check {
         continue;
       }
       String err = r.getString("err");
+      // In flight to the killed instance: sent before it died (kill_ms is taken just after kill -9 returns),
+      // cut when it died. Requests that found it gone were refused and failed over.
       boolean atTheKill = err != null && !err.equals("refused") && r.getInteger("inst") == dead
-          && r.getLong("sent") <= kill && r.getLong("done") >= kill - 100 && r.getLong("done") <= kill + 3000;
+          && r.getLong("sent") <= kill + 500 && r.getLong("done") >= kill - 100 && r.getLong("done") <= kill + 3000;
       if (atTheKill) {
         cut++;
       } else {
