@@ -18,8 +18,9 @@
 // each (Connection: close), the rest over pooled keep-alive connections.
 //
 // stdout: "LOAD_STARTED <epoch ms>" when the timed load begins, then "LOAD_JSON {...}" (a summary).
-// --out: one JSON line per request: {"i", "op", "inst" (index in --urls), "ka" (keep-alive), "sent",
-// "done" (epoch ms), "ms" (latency), "st" (HTTP status, 0 when none), "ra" (Retry-After), "err"
+// --out: one JSON line per request: {"i", "op", "inst" (index in --urls), "ka" (keep-alive), "sent"
+// (handed to the client), "wrote" (a connection was there and the request went out; 0 when none was),
+// "done" (epoch ms), "ms" (latency from "sent"), "st" (HTTP status, 0 when none), "ra" (Retry-After), "err"
 // (refused, reset, closed, timeout or an exception name), "msg", "mid", "v" (the meeting's version,
 // from the ETag), "start", "end" (the times the answer holds), "sent_start" (the start time sent;
 // a schedule's title is "Reliability <i>"), "failover", "phase" (init or load)}.
@@ -72,6 +73,7 @@ public class Load {
     boolean ka;
     long sent;
     long sentNanos;
+    long wrote;
     long done;
     double ms;
     int st;
@@ -87,7 +89,7 @@ public class Load {
 
     JsonObject json() {
       JsonObject o = new JsonObject().put("i", i).put("op", op).put("phase", phase).put("inst", inst).put("ka", ka)
-          .put("sent", sent).put("done", done).put("ms", Math.round(ms * 100) / 100.0).put("st", st);
+          .put("sent", sent).put("wrote", wrote).put("done", done).put("ms", Math.round(ms * 100) / 100.0).put("st", st);
       if (ra != null) {
         o.put("ra", ra);
       }
@@ -361,7 +363,10 @@ public class Load {
   private Future<Void> attempt(Rec rec, RequestOptions request, Buffer body, boolean again) {
     HttpClientAgent client = (rec.ka ? keepAlive : fresh).get(rec.inst);
     return client.request(request)
-        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(req -> {
+          rec.wrote = System.currentTimeMillis();
+          return body == null ? req.send() : req.send(body);
+        })
         .compose(resp -> resp.body().map(b -> {
           answered(rec, resp, b);
           return (Void) null;

@@ -77,7 +77,8 @@ ENDPOINT_TIMEOUT_S=5
 
 pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 needs_maven=0
-[[ -f $JAR ]] || needs_maven=1
+jar_stale() { [[ ! -f $JAR || -n $(find "$ROOT/src/main" "$ROOT/conf" "$ROOT/pom.xml" -type f -newer "$JAR" 2>/dev/null | head -1) ]]; }
+if jar_stale; then needs_maven=1; fi
 [[ " ${SELECTED[*]} " == *" suite "* ]] && needs_maven=1
 need=()
 command -v curl >/dev/null || need+=(curl)
@@ -97,8 +98,7 @@ if [[ $(id -u) -eq 0 ]]; then
   id postgres >/dev/null 2>&1 || die "no 'postgres' user to run PostgreSQL as (Debian's postgresql-common creates it)"
 fi
 
-newest_source=$(find "$ROOT/src/main" "$ROOT/conf" "$ROOT/pom.xml" -type f -newer "$JAR" 2>/dev/null | head -1 || true)
-if [[ ! -f $JAR || -n $newest_source ]]; then
+if jar_stale; then
   log "building target/convene.jar (mvn -B -q package -DskipTests)"
   timeout 1200 mvn -B -q package -DskipTests >&2 || die "the build failed"
 fi
@@ -193,7 +193,8 @@ java_tool() { java -cp "$JAR" "$REL/$1" "${@:2}"; }
 # ---------------------------------------------------------------- PostgreSQL run by the script
 
 PG_DIRS=()
-as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# From /, which the postgres user can always reach (the repository may live under a private home).
+as_postgres() { if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 pg_init() { # dir port -> sets PG_PASSWORD, DB_URL, JDBC_URL
   local dir=$1 port=$2
@@ -537,8 +538,8 @@ scenario_graceful_shutdown() {
   embedded_db_facts convene
   create_tenant "$port"
   register_webhook "$port" "$RECEIVER_PORT"
-  log "150 requests/s (half on keep-alive connections, half on a new connection each); SIGTERM after ${before}s"
-  load_start --urls "http://127.0.0.1:$port" --rate 150 --duration $((before + after)) \
+  log "100 requests/s (half on keep-alive connections, half on a new connection each); SIGTERM after ${before}s"
+  load_start --urls "http://127.0.0.1:$port" --rate 100 --duration $((before + after)) \
     --mix put=50,schedule=20,get=30 --new-connection-share 0.5 --initial 20
   sleep_until $((LOAD_T0 + before * 1000))
   term_ms=$(now_ms)
@@ -595,7 +596,7 @@ scenario_graceful_shutdown() {
   fact sigterm_ms "$term_ms"
   fact exit_ms "$exit_ms"
   fact exit_bound_s $((drain_s + 10))
-  fact setting.rate_per_s 150
+  fact setting.rate_per_s 100
   fact setting.mix put=50,schedule=20,get=30
   fact setting.new_connection_share 0.5
   fact setting.shutdown_drain_seconds "$drain_s (default)"
@@ -677,6 +678,10 @@ SUITE_TESTS=(
   'MeetingStoreTest#anotherTenantsMeetingIsNotFound'
   'AdminApiTest#issueAndRevokeCredentials+keysAreStoredOnlyAsHashes+wrongAdminTokenIsUnauthorized'
 )
+# Whole classes of tenant-isolation and credential tests, where this checkout has them.
+for t in TenantIsolationTest CredentialTest; do
+  [[ -z $(find "$ROOT/src/test/java" -name "$t.java" 2>/dev/null) ]] || SUITE_TESTS+=("$t")
+done
 
 scenario_suite() {
   local selection classes t0 rc=0 secret found
