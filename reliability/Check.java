@@ -801,6 +801,7 @@ public class Check {
     c.writes(res);
     c.deliveries(res);
     int refused = 0;
+    int notConnected = 0;
     int closedUnapplied = 0;
     int inFlightAtTerm = 0;
     int inFlightOk = 0;
@@ -826,15 +827,21 @@ public class Check {
       if (ok) {
         continue;
       }
-      // Refused: the connection attempt (which may have waited in the client's queue) came after SIGTERM.
-      if ("refused".equals(err) && done >= term) {
-        refused++;
+      // Refused, or reset while connecting (a connection still in the accept queue when the listener
+      // closed): the request never went out, and the attempt (which may have waited in the client's queue)
+      // ended after SIGTERM.
+      long wrote = r.getLong("wrote", 0L);
+      if (err != null && wrote == 0 && done >= term) {
+        if ("refused".equals(err)) {
+          refused++;
+        } else {
+          notConnected++;
+        }
         continue;
       }
       // Written to a connection the server was closing: Vert.x drops what arrives after its shutdown began
       // and closes the connection. Like a refused request, provided it was written after SIGTERM (1 s margin
       // for bytes not yet read) and is not in the database.
-      long wrote = r.getLong("wrote", 0L);
       if ("closed".equals(err) && wrote >= term - 1000 && !applied(r, c.db)) {
         closedUnapplied++;
         continue;
@@ -851,6 +858,7 @@ public class Check {
     res.put("in_flight_completed_2xx", inFlightOk);
     res.put("answered_2xx_after_sigterm", okAfterTerm);
     res.put("refused_after_listener_closed", refused);
+    res.put("reset_while_connecting_after_sigterm", notConnected);
     res.put("closed_unanswered_not_applied", closedUnapplied);
     res.put("responses_5xx", fiveXx);
     res.put("transport_errors_other_than_refused", resets);
@@ -863,8 +871,10 @@ public class Check {
         res.put(k, f.getProperty(k).matches("-?\\d+") ? (Object) Long.parseLong(f.getProperty(k)) : f.getProperty(k));
       }
     }
-    res.check("no 5xx, no reset: every request answered 2xx, or after SIGTERM refused or closed unanswered and not applied",
-        bad.isEmpty(), fiveXx + " 5xx; " + refused + " refused, " + closedUnapplied + " closed unanswered (not applied)"
+    res.check("no 5xx, no reset of a request sent: every request answered 2xx, or after SIGTERM never connected"
+            + " (refused, or reset in the accept queue), or closed unanswered and not applied",
+        bad.isEmpty(), fiveXx + " 5xx; " + refused + " refused, " + notConnected + " reset while connecting, "
+            + closedUnapplied + " closed unanswered (not applied)"
             + (bad.isEmpty() ? "" : "; failing: " + first(bad, 4)));
     res.check("the process exits within " + bound + " s of SIGTERM", exit - term <= bound * 1000, "exited after " + secs(exit - term) + " s");
     res.check("the embedded PostgreSQL stopped cleanly", Boolean.parseBoolean(f.getProperty("pg_clean")), f.getProperty("pg_clean_detail"));
