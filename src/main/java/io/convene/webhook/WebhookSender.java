@@ -13,6 +13,9 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +33,7 @@ final class WebhookSender {
   static final int SNIPPET_BYTES = 1024;
   private static final int MAX_ERROR = 500;
   private static final String USER_AGENT = "Convene-Webhooks/1";
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
   /** An idle connection to a receiver is closed after this long. */
   private static final int KEEP_ALIVE_SECONDS = 30;
 
@@ -55,6 +59,10 @@ final class WebhookSender {
             .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
             .setForceSni(true))
         .with(new PoolOptions().setHttp1MaxSize(connectionsPerTarget))
+        // A receiver that resets a kept-alive connection fails the attempt on it, if any, which its
+        // outcome records; the reset itself is not worth an error line (Vert.x logs unhandled ones).
+        .withConnectHandler(connection -> connection.exceptionHandler(e ->
+            LOG.debug("webhook connection to {}: {}", connection.remoteAddress(), e.getMessage())))
         .build();
   }
 
