@@ -37,7 +37,10 @@ NOTE=""
 KEEP=0
 SHORT=0
 SELECTED=()
-ARGS_GIVEN=$(printf ' %q' "$@")
+ARGS_GIVEN=""
+for a in "$@"; do
+  if [[ $a =~ ^[A-Za-z0-9._/=:,+-]+$ ]]; then ARGS_GIVEN+=" $a"; else ARGS_GIVEN+=" ${a@Q}"; fi
+done
 while (($#)); do
   case "$1" in
     --short) SHORT=1; SOAK_MIN=2; DOWN_MIN=1 ;;
@@ -540,7 +543,7 @@ scenario_graceful_shutdown() {
   register_webhook "$port" "$RECEIVER_PORT"
   log "100 requests/s (half on keep-alive connections, half on a new connection each); SIGTERM after ${before}s"
   load_start --urls "http://127.0.0.1:$port" --rate 100 --duration $((before + after)) \
-    --mix put=50,schedule=20,get=30 --new-connection-share 0.5 --initial 20
+    --mix put=45,slowput=5,schedule=20,get=30 --new-connection-share 0.5 --initial 20
   sleep_until $((LOAD_T0 + before * 1000))
   term_ms=$(now_ms)
   kill -TERM "$pid"
@@ -597,7 +600,7 @@ scenario_graceful_shutdown() {
   fact exit_ms "$exit_ms"
   fact exit_bound_s $((drain_s + 10))
   fact setting.rate_per_s 100
-  fact setting.mix put=50,schedule=20,get=30
+  fact setting.mix "put=45,slowput=5 (body over 1 s),schedule=20,get=30"
   fact setting.new_connection_share 0.5
   fact setting.shutdown_drain_seconds "$drain_s (default)"
   fact setting.receiver_delay_ms 100
