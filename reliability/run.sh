@@ -695,8 +695,15 @@ scenario_suite() {
   t0=$SECONDS
   timeout 1500 mvn -B test -Dtest="$selection" -Dsurefire.failIfNoSpecifiedTests=false >"$SDIR/maven.log" 2>&1 || rc=$?
   log "maven exited $rc after $((SECONDS - t0)) s ($(grep -E 'Tests run:.*Fail' "$SDIR/maven.log" | tail -1 | sed 's/^\[[A-Z]*\] //'))"
-  secret='sk_live_[0-9A-Za-z]{44}|cs_[0-9A-Za-z]{40}|whsec_[A-Za-z0-9+/=]{20,}|eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}'
-  found=$(grep -lE "$secret" "$ROOT"/target/surefire-reports/*-output.txt 2>/dev/null | xargs -r -n1 basename | paste -sd' ' - || true)
+  if [[ -x $ROOT/.ci/no-secrets-in-logs ]]; then
+    # The repository's own check (every secret form, and the fixed secrets the suite configures).
+    local out
+    if out=$("$ROOT/.ci/no-secrets-in-logs" 2>&1); then found=""; else found=$(tail -3 <<<"$out" | paste -sd' ' -); fi
+  else
+    secret='sk_live_[0-9A-Za-z]{44}|cs_[0-9A-Za-z]{40}|whsec_[A-Za-z0-9+/=]{20,}|eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}'
+    found=$(grep -lE "$secret" "$ROOT"/target/surefire-reports/*-output.txt 2>/dev/null | xargs -r -n1 basename | paste -sd' ' - || true)
+    [[ -z $found ]] || found="secrets appear in $found"
+  fi
   fact reports "$ROOT/target/surefire-reports"
   fact classes "$classes"
   fact selection "$selection"
