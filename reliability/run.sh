@@ -25,7 +25,7 @@
 # Maven, PostgreSQL's server binaries, curl) and builds target/convene.jar when it is missing or older
 # than the sources. PostgreSQL runs as the `postgres` user. Everything listens on 127.0.0.1 only.
 # Results: reliability/results/<UTC date>-<time>.md and .json. Exit status 1 when a scenario fails.
-# The whole run takes about 22 minutes (10 of them the soak).
+# The whole run takes about 20 minutes (10 of them the soak).
 
 set -Eeuo pipefail
 
@@ -49,7 +49,7 @@ while (($#)); do
     --rate) RATE=${2:?--rate needs a number}; shift ;;
     --note) NOTE=${2:?--note needs a text}; shift ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "reliability/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *)
       [[ " ${ALL[*]} " == *" $1 "* ]] || { echo "reliability/run.sh: unknown scenario '$1' (one of: ${ALL[*]})" >&2; exit 2; }
