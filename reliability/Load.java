@@ -9,6 +9,7 @@
 //     [--new-connection-share 0] [--failover]
 //
 // Operations (Platform API): schedule (POST /v1/schedule), put (PUT /v1/meetings/{id}, new times),
+// slowput (the same PUT, its body sent half now and half a second later: a slow client),
 // get (GET /v1/meetings/{id}), list (GET /v1/meetings?limit=20), cancel (DELETE /v1/meetings/{id}).
 // Updates and reads go to meetings this run scheduled; cancels only to meetings set aside for them
 // when they were scheduled, so that no update ever races a cancel (every answer but 2xx is a finding).
@@ -32,6 +33,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -63,6 +65,7 @@ public class Load {
   private static final long BASE_EPOCH = 1767600000L; // 2026-01-05T08:00:00Z
   private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
   private static final ZoneOffset OFFSET = ZoneOffset.ofHours(-8);
+  private static final long SLOW_UPLOAD_MS = 1000;
 
   /** One request and what came of it; written and read on the event loop only (then after a latch). */
   static final class Rec {
@@ -85,6 +88,7 @@ public class Load {
     String start;
     String end;
     String sentStart;
+    boolean slow;
     boolean failover;
 
     JsonObject json() {
@@ -110,6 +114,9 @@ public class Load {
       }
       if (failover) {
         o.put("failover", true);
+      }
+      if (slow) {
+        o.put("slow", true);
       }
       return o;
     }
@@ -167,7 +174,7 @@ public class Load {
     LinkedHashMap<String, Integer> mix = new LinkedHashMap<>();
     for (String part : o.getOrDefault("mix", "put=70,schedule=30").split(",")) {
       String[] kv = part.split("=");
-      if (!List.of("get", "put", "schedule", "cancel", "list").contains(kv[0])) {
+      if (!List.of("get", "put", "slowput", "schedule", "cancel", "list").contains(kv[0])) {
         throw new IllegalArgumentException("unknown operation in --mix: " + kv[0]);
       }
       mix.put(kv[0], Integer.parseInt(kv[1]));
@@ -310,6 +317,10 @@ public class Load {
   }
 
   private Future<Rec> send(int i, String op, String phase, boolean mayUseFresh) {
+    boolean slow = op.equals("slowput");
+    if (slow) {
+      op = "put";
+    }
     if (op.equals("cancel") && cancelQueue.isEmpty()) {
       op = "get";
     }
@@ -320,6 +331,7 @@ public class Load {
     rec.i = i;
     rec.op = op;
     rec.phase = phase;
+    rec.slow = slow && op.equals("put");
     rec.inst = i % urls.size();
     rec.ka = !(mayUseFresh && random.nextDouble() < newConnectionShare);
     RequestOptions request = new RequestOptions().setTimeout(timeoutMs).putHeader("X-API-Key", apiKey);
@@ -365,6 +377,9 @@ public class Load {
     return client.request(request)
         .compose(req -> {
           rec.wrote = System.currentTimeMillis();
+          if (rec.slow) {
+            return slowUpload(req, body);
+          }
           return body == null ? req.send() : req.send(body);
         })
         .compose(resp -> resp.body().map(b -> {
@@ -393,6 +408,15 @@ public class Load {
             inFlight--;
           }
         });
+  }
+
+  /** Half the body now, the rest a second later: a slow client whose request is in flight that long. */
+  private static Future<HttpClientResponse> slowUpload(HttpClientRequest req, Buffer body) {
+    int half = body.length() / 2;
+    req.putHeader("Content-Length", String.valueOf(body.length()));
+    req.write(body.getBuffer(0, half));
+    Vertx.currentContext().owner().setTimer(SLOW_UPLOAD_MS, t -> req.end(body.getBuffer(half, body.length())));
+    return req.response();
   }
 
   private void answered(Rec rec, HttpClientResponse resp, Buffer b) {

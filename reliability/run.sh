@@ -25,7 +25,7 @@
 # Maven, PostgreSQL's server binaries, curl) and builds target/convene.jar when it is missing or older
 # than the sources. PostgreSQL runs as the `postgres` user. Everything listens on 127.0.0.1 only.
 # Results: reliability/results/<UTC date>-<time>.md and .json. Exit status 1 when a scenario fails.
-# The whole run takes about 22 minutes (10 of them the soak).
+# The whole run takes about 20 minutes (10 of them the soak).
 
 set -Eeuo pipefail
 
@@ -37,7 +37,10 @@ NOTE=""
 KEEP=0
 SHORT=0
 SELECTED=()
-ARGS_GIVEN=$(printf ' %q' "$@")
+ARGS_GIVEN=""
+for a in "$@"; do
+  if [[ $a =~ ^[A-Za-z0-9._/=:,+-]+$ ]]; then ARGS_GIVEN+=" $a"; else ARGS_GIVEN+=" ${a@Q}"; fi
+done
 while (($#)); do
   case "$1" in
     --short) SHORT=1; SOAK_MIN=2; DOWN_MIN=1 ;;
@@ -46,7 +49,7 @@ while (($#)); do
     --rate) RATE=${2:?--rate needs a number}; shift ;;
     --note) NOTE=${2:?--note needs a text}; shift ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "reliability/run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *)
       [[ " ${ALL[*]} " == *" $1 "* ]] || { echo "reliability/run.sh: unknown scenario '$1' (one of: ${ALL[*]})" >&2; exit 2; }
@@ -540,7 +543,7 @@ scenario_graceful_shutdown() {
   register_webhook "$port" "$RECEIVER_PORT"
   log "100 requests/s (half on keep-alive connections, half on a new connection each); SIGTERM after ${before}s"
   load_start --urls "http://127.0.0.1:$port" --rate 100 --duration $((before + after)) \
-    --mix put=50,schedule=20,get=30 --new-connection-share 0.5 --initial 20
+    --mix put=45,slowput=5,schedule=20,get=30 --new-connection-share 0.5 --initial 20
   sleep_until $((LOAD_T0 + before * 1000))
   term_ms=$(now_ms)
   kill -TERM "$pid"
@@ -597,7 +600,7 @@ scenario_graceful_shutdown() {
   fact exit_ms "$exit_ms"
   fact exit_bound_s $((drain_s + 10))
   fact setting.rate_per_s 100
-  fact setting.mix put=50,schedule=20,get=30
+  fact setting.mix "put=45,slowput=5 (body over 1 s),schedule=20,get=30"
   fact setting.new_connection_share 0.5
   fact setting.shutdown_drain_seconds "$drain_s (default)"
   fact setting.receiver_delay_ms 100
@@ -692,8 +695,15 @@ scenario_suite() {
   t0=$SECONDS
   timeout 1500 mvn -B test -Dtest="$selection" -Dsurefire.failIfNoSpecifiedTests=false >"$SDIR/maven.log" 2>&1 || rc=$?
   log "maven exited $rc after $((SECONDS - t0)) s ($(grep -E 'Tests run:.*Fail' "$SDIR/maven.log" | tail -1 | sed 's/^\[[A-Z]*\] //'))"
-  secret='sk_live_[0-9A-Za-z]{44}|cs_[0-9A-Za-z]{40}|whsec_[A-Za-z0-9+/=]{20,}|eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}'
-  found=$(grep -lE "$secret" "$ROOT"/target/surefire-reports/*-output.txt 2>/dev/null | xargs -r -n1 basename | paste -sd' ' - || true)
+  if [[ -x $ROOT/.ci/no-secrets-in-logs ]]; then
+    # The repository's own check (every secret form, and the fixed secrets the suite configures).
+    local out
+    if out=$("$ROOT/.ci/no-secrets-in-logs" 2>&1); then found=""; else found=$(tail -3 <<<"$out" | paste -sd' ' -); fi
+  else
+    secret='sk_live_[0-9A-Za-z]{44}|cs_[0-9A-Za-z]{40}|whsec_[A-Za-z0-9+/=]{20,}|eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}'
+    found=$(grep -lE "$secret" "$ROOT"/target/surefire-reports/*-output.txt 2>/dev/null | xargs -r -n1 basename | paste -sd' ' - || true)
+    [[ -z $found ]] || found="secrets appear in $found"
+  fi
   fact reports "$ROOT/target/surefire-reports"
   fact classes "$classes"
   fact selection "$selection"

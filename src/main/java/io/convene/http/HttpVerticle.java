@@ -13,6 +13,7 @@ import io.convene.http.accounts.AccountWebhookRoutes;
 import io.convene.http.platform.PlatformRoutes;
 import io.convene.http.platform.PlatformWebhookRoutes;
 import io.convene.tenant.PlatformSettings;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.sqlclient.Pool;
 import io.convene.meeting.MeetingCommand.CheckDatabase;
@@ -50,6 +51,8 @@ public final class HttpVerticle extends VerticleBase {
   private final ConveneConfig config;
   private HttpServer server;
   private Router router;
+  /** From the start of the drain on, every answer says that its connection closes (see {@link #stop()}). */
+  private boolean draining;
 
   public HttpVerticle(Services services) {
     this.services = services;
@@ -70,10 +73,25 @@ public final class HttpVerticle extends VerticleBase {
     return router.getRoutes();
   }
 
-  /** Stops accepting connections and lets in-flight requests finish, up to the drain time. */
+  /**
+   * Stops accepting connections and lets in-flight requests finish, up to the drain time. Vert.x then
+   * closes each connection after its answer; the answer says so ({@code Connection: close}), or a
+   * keep-alive client would send its next request on it, to be dropped unanswered (RFC 9112, 9.6).
+   * Runs on this instance's event loop, like its requests.
+   */
   @Override
   public Future<?> stop() {
+    draining = true;
     return server.shutdown(config.shutdownDrainSeconds(), TimeUnit.SECONDS);
+  }
+
+  private void closeConnectionWhileDraining(RoutingContext ctx) {
+    ctx.addHeadersEndHandler(v -> {
+      if (draining) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      }
+    });
+    ctx.next();
   }
 
   private Router router() {
@@ -88,6 +106,7 @@ public final class HttpVerticle extends VerticleBase {
     for (int status : ROUTER_ERRORS) {
       router.errorHandler(status, errors);
     }
+    router.route().handler(this::closeConnectionWhileDraining);
     router.route().handler(new RequestIds());
     router.route().handler(new PathGuard());
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
