@@ -39,7 +39,11 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       return;
     }
     ApiException error = toApiException(ctx);
-    if (error.status() >= 500) {
+    if (error.status() == 503) {
+      // Expected while the database is away: one line each, not a stack trace per request.
+      LOG.warn("{} {} unavailable ({}): {}", ctx.request().method(), ctx.request().path(), RequestIds.of(ctx),
+          ctx.failure() == null ? error.getMessage() : ctx.failure().getMessage());
+    } else if (error.status() >= 500) {
       LOG.error("{} {} failed ({})", ctx.request().method(), ctx.request().path(), RequestIds.of(ctx), ctx.failure());
     }
     if (error.status() == 503) {
