@@ -93,22 +93,22 @@ public final class WebhookDeliveries {
   private static final String LOG_COLUMNS = "d.id, d.seq, d.event_id, ev.type AS event_type, d.created_at, d.status,"
       + " d.response_code, d.attempts, d.duration_ms, d.error, d.url, d.next_attempt_at";
   // Per enabled endpoint, its oldest due deliveries up to its bound (counting those this worker
-  // already sends), by index; then the oldest of those, locked, skipping rows another instance is claiming.
-  private static final String CLAIM = "WITH busy AS (SELECT * FROM unnest($3::text[], $4::int[]) AS b(endpoint_id, n)),"
-      + " candidates AS ("
-      + "  SELECT c.id, c.next_attempt_at, c.seq FROM webhook_endpoints e"
+  // already sends), by index, locked, skipping rows another instance is claiming; then the oldest of
+  // those. Rows are locked where they are found: a second lookup of the chosen ids ("id IN (...)")
+  // was planned, after statistics saw no pending rows, as a scan of every pending delivery (589 ms a
+  // claim with 30,000 waiting, when a burst follows a quiet spell).
+  static final String CLAIM = "WITH busy AS (SELECT * FROM unnest($3::text[], $4::int[]) AS b(endpoint_id, n)),"
+      + " picked AS ("
+      + "  SELECT c.id FROM webhook_endpoints e"
       + "  LEFT JOIN busy b ON b.endpoint_id = e.id"
       + "  CROSS JOIN LATERAL ("
       + "   SELECT d.id, d.next_attempt_at, d.seq FROM webhook_deliveries d"
       + "   WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= now()"
       + "    AND (d.lease_until IS NULL OR d.lease_until <= now())"
-      + "   ORDER BY d.next_attempt_at, d.seq LIMIT GREATEST($2 - COALESCE(b.n, 0), 0)) c"
-      + "  WHERE e.enabled),"
-      + " picked AS ("
-      + "  SELECT d.id FROM webhook_deliveries d"
-      + "  WHERE d.id IN (SELECT id FROM candidates ORDER BY next_attempt_at, seq LIMIT $1)"
-      + "   AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= now())"
-      + "  FOR UPDATE SKIP LOCKED)"
+      + "   ORDER BY d.next_attempt_at, d.seq LIMIT GREATEST($2 - COALESCE(b.n, 0), 0)"
+      + "   FOR UPDATE SKIP LOCKED) c"
+      + "  WHERE e.enabled"
+      + "  ORDER BY c.next_attempt_at, c.seq LIMIT $1)"
       + " UPDATE webhook_deliveries d"
       + " SET lease_until = now() + make_interval(secs => " + WebhookDeliveryVerticle.PREFETCH + " * e.timeout_seconds + "
       + LEASE_MARGIN_SECONDS + "),"
