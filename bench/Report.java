@@ -336,7 +336,7 @@ public class Report {
     md.append("A local receiver (bench/WebhookReceiver.java) answers 200 at once. Throughput: ")
         .append(backlog ? "a backlog committed at once (copies of the `meeting.updated` events the PUT steps wrote, "
             + "inserted in one transaction; the fan-out trigger makes their deliveries as for the API's), drained by the "
-            + "running node with the API idle, after a quarter as many unmeasured for the JIT; deliveries/s from the "
+            + "running node with the API idle, after as many unmeasured for the JIT; deliveries/s from the "
             + "first receipt to the last"
             : "PUT at its peak with wrk, then until the backlog drained")
         .append("; latency: PUT at a fixed ").append(num(lat.getDouble("rate")))
