@@ -451,7 +451,7 @@ webhook_step() {
     stop_receiver
     return
   fi
-  log "webhooks: receiver on 127.0.0.1:$RECEIVER_PORT registered; deliveries at PUT peak for ${HOOK_DUR}s"
+  log "webhooks: receiver on 127.0.0.1:$RECEIVER_PORT registered"
 
   # Deliveries per second: a backlog of HOOK_BACKLOG deliveries committed at once (copies of the
   # meeting.updated events the PUT steps wrote, inserted in one transaction: the fan-out trigger makes
