@@ -43,11 +43,9 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       // Expected while the database is away: one line each, not a stack trace per request.
       LOG.warn("{} {} unavailable ({}): {}", ctx.request().method(), ctx.request().path(), RequestIds.of(ctx),
           ctx.failure() == null ? error.getMessage() : ctx.failure().getMessage());
+      ctx.response().putHeader("Retry-After", "1");
     } else if (error.status() >= 500) {
       LOG.error("{} {} failed ({})", ctx.request().method(), ctx.request().path(), RequestIds.of(ctx), ctx.failure());
-    }
-    if (error.status() == 503) {
-      ctx.response().putHeader("Retry-After", "1");
     }
     if (error.status() < 500 && ctx.request().path().equals(TokenEndpoint.PATH)) {
       // RFC 6749 §5.2 on the token endpoint, whatever refused the request (body limit, form decoder, ...)
