@@ -53,6 +53,8 @@ OPEN_CONNECTIONS=64     # the open-model generator's connection cap (requests qu
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 JAR=$ROOT/target/convene.jar
 cd "$ROOT"
 
@@ -103,18 +105,6 @@ ID_PREFIX="meet_bench$TAG"
 EXTERNAL_DB=${CONVENE_DATABASE_URL:-}
 THREADS=$(nproc)
 ((THREADS <= CONNECTIONS)) || THREADS=$CONNECTIONS
-
-stop_pid() { # pid, signal, seconds to wait
-  local pid=$1 sig=$2 secs=$3 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  log "process $pid did not stop within ${secs}s after SIG$sig; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-}
 
 stop_leftover_postgres() {
   # Only a server of this run's data dir, if Convene could not stop it (e.g. it was killed).
@@ -207,38 +197,7 @@ pg_ticks() { # the embedded PostgreSQL: postmaster with its reaped children, plu
 ticks_to_s() { [[ -n ${1:-} ]] && awk -v t="$1" -v hz="$CLK_TCK" 'BEGIN {printf "%.2f", t / hz}' || echo null; }
 ticks_delta_s() { [[ -n ${1:-} && -n ${2:-} ]] && ticks_to_s $(($2 - $1)) || echo null; }
 
-json_str() { # a JSON string literal
-  local s=${1//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\t'/ }
-  printf '"%s"' "$s"
-}
-
-free_port() {
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  die "no free port found"
-}
-
-http_call() { # method url body header... -> one line "status body" (status 000 when curl failed)
-  local method=$1 url=$2 body=$3 h out
-  shift 3
-  local args=(-sS --max-time 10 -X "$method" "$url" -w '\n%{http_code}')
-  for h in "$@"; do args+=(-H "$h"); done
-  [[ -z $body ]] || args+=(-H 'Content-Type: application/json' --data-binary "$body")
-  out=$(curl "${args[@]}" 2>&1) || { printf '000 %s\n' "$(tr '\n' ' ' <<<"$out")"; return 0; }
-  printf '%s %s\n' "${out##*$'\n'}" "$(tr '\n' ' ' <<<"${out%$'\n'*}")"
-}
-
 api() { http_call "$1" "http://127.0.0.1:$PORT$2" "${3:-}" "X-API-Key: $API_KEY"; }
-
-json_field() { # crude: the first "name":"value" string in a JSON text
-  grep -o "\"$1\":\"[^\"]*\"" <<<"$2" | head -1 | cut -d'"' -f4
-}
 
 psql_() { "${PSQL[@]}" -X -q -v ON_ERROR_STOP=1 "$@"; }
 

@@ -64,6 +64,8 @@ done
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 REL=$ROOT/reliability
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 JAR=$ROOT/target/convene.jar
 cd "$ROOT"
 
@@ -139,47 +141,12 @@ sleep_until() { # epoch ms
   return 0
 }
 
-free_port() {
-  local p i
-  for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 30000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  die "no free port found"
-}
-
 random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
-
-json_field() { # crude: the first "name":"value" string in a JSON text
-  grep -o "\"$1\":\"[^\"]*\"" <<<"$2" | sed -n '1s/^"[^"]*":"\(.*\)"$/\1/p'
-}
-
-http_call() { # method url body header... -> "status body" (status 000 when curl failed)
-  local method=$1 url=$2 body=$3 h out
-  shift 3
-  local args=(-sS --max-time 20 -X "$method" "$url" -w '\n%{http_code}')
-  for h in "$@"; do args+=(-H "$h"); done
-  [[ -z $body ]] || args+=(-H 'Content-Type: application/json' --data-binary "$body")
-  out=$(curl "${args[@]}" 2>&1) || { printf '000 %s\n' "$(tr '\n' ' ' <<<"$out")"; return 0; }
-  printf '%s %s\n' "${out##*$'\n'}" "$(tr '\n' ' ' <<<"${out%$'\n'*}")"
-}
 
 fact() { printf '%s=%s\n' "$1" "$2" >>"$FACTS"; }
 
 PIDS=()
 track() { PIDS+=("$1"); }
-
-stop_pid() { # pid signal seconds
-  local pid=$1 sig=$2 secs=$3 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || return 0
-    sleep 0.1
-  done
-  log "process $pid did not stop within ${secs}s after SIG$sig; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-}
 
 scenario_cleanup() {
   local rc=$? pid
@@ -745,12 +712,6 @@ for s in "${SELECTED[@]}"; do
   log "== $s done in $((SECONDS - t0)) s"
 done
 
-json_str() {
-  local s=${1//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  printf '"%s"' "$s"
-}
 commit=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 dirty=false
 [[ -z $(git -C "$ROOT" status --porcelain -- src pom.xml conf reliability 2>/dev/null | grep -v '^?? reliability/results/' || true) ]] || dirty=true
