@@ -12,6 +12,7 @@ import io.convene.http.RateLimiter;
 import io.convene.meeting.MeetingStoreVerticle;
 import io.convene.secrets.SecretBox;
 import io.convene.secrets.SecretsCheck;
+import io.convene.tenant.CredentialCache;
 import io.convene.tenant.Tenants;
 import io.convene.tenant.Tenants.NewAccount;
 import io.convene.webhook.WebhookDeliveryVerticle;
@@ -23,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
+import java.time.Duration;
 
 /**
  * Brings Convene up on a running Vert.x and a reachable database: migrate, bootstrap, then deploy
@@ -89,6 +91,8 @@ public final class Application {
       RateLimiter rateLimiter = config.rateLimitPerMinute() > 0 ? new RateLimiter(config.rateLimitPerMinute()) : null;
       FailedAuthLimiter failedAuth = config.authFailuresPerMinute() > 0
           ? new FailedAuthLimiter(config.authFailuresPerMinute()) : null;
+      CredentialCache credentials = new CredentialCache(config.credentialCacheSize(),
+          Duration.ofSeconds(config.credentialCacheTtlSeconds()));
       return vertx.executeBlocking(() -> {
             database.migrate();
             byte[] key = config.secretsKeyBytes();
@@ -96,9 +100,11 @@ public final class Application {
           })
           .compose(secrets -> SecretsCheck.verify(database.pool(vertx), secrets)
               .compose(checked -> AccessTokens.start(vertx, database.pool(vertx), secrets, config))
-              .map(tokens -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens)))
-          .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
-              .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
+              .compose(tokens -> credentials.listen(vertx, database.connectOptions())
+                  .map(v -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens, credentials))))
+          .compose(services -> (config.bootstrap() ? bootstrap(vertx, services, console) : Future.<Void>succeededFuture())
+              .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database, storeConnectionsPerLoop(config)),
+                  perEventLoop))
               .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
                   ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.<String>succeededFuture(null))
               .compose(id -> {
@@ -111,6 +117,11 @@ public final class Application {
           .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
           .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth));
     }
+  }
+
+  /** The pool size, split between the event loops' store instances. */
+  private static int storeConnectionsPerLoop(ConveneConfig config) {
+    return Math.max(1, (config.databasePoolSize() + config.eventLoops() - 1) / config.eventLoops());
   }
 
   /** One sync worker per process when Google credentials are configured; else said once, here. */
@@ -140,10 +151,11 @@ public final class Application {
     vertx.setPeriodic(60 * 60 * 1000L, tick -> idempotency.expireOld());
   }
 
-  private static Future<Void> bootstrap(Vertx vertx, Database database, ConveneConfig config, PrintStream console) {
-    return new Tenants(database.pool(vertx)).bootstrapIfEmpty("Default account").map(account -> {
+  private static Future<Void> bootstrap(Vertx vertx, Services services, PrintStream console) {
+    Tenants tenants = new Tenants(services.database().pool(vertx), services.credentials());
+    return tenants.bootstrapIfEmpty("Default account").map(account -> {
       if (account != null) {
-        console.print(firstRunBanner(account, config));
+        console.print(firstRunBanner(account, services.config()));
       }
       return null;
     });

@@ -6,14 +6,17 @@ import io.convene.db.Database;
 import io.convene.http.FailedAuthLimiter;
 import io.convene.http.RateLimiter;
 import io.convene.secrets.SecretBox;
+import io.convene.tenant.CredentialCache;
 
 /**
  * What every verticle of one process shares, built once at start and handed to each instance.
  *
  * @param rateLimiter {@code null} when rate limiting is off
  * @param failedAuthLimiter {@code null} when the failed-authentication limit is off
+ * @param credentials what every instance of the process knows of API keys and OAuth clients
  */
 public record Services(ConveneConfig config, Database database, SecretBox secrets, RateLimiter rateLimiter,
                        FailedAuthLimiter failedAuthLimiter,
-                       AccessTokens accessTokens) {
+                       AccessTokens accessTokens,
+                       CredentialCache credentials) {
 }

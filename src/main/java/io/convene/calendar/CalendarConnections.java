@@ -1,7 +1,8 @@
 package io.convene.calendar;
 
 import io.convene.Ids;
-import io.convene.meeting.MeetingSql;
+import io.convene.meeting.ConnectionRef;
+import io.convene.outbox.Outbox;
 import io.convene.secrets.SecretBox;
 import io.convene.time.Rfc3339;
 import io.vertx.core.Future;
@@ -39,10 +40,6 @@ public final class CalendarConnections {
   public record Disconnected(String email, String refreshToken) {
   }
 
-  /** The connection summary meetings show, as a {@code json_build_object} over alias {@code c}. */
-  static final String REF_JSON = "json_build_object('id', c.id, 'user_id', c.user_id, 'email', c.user_email,"
-      + " 'connected_at', c.connected_at)";
-
   private static final String LIST_COLUMNS = "user_email, google_id, timezone, connected_at, last_used_at";
   private static final String CONNECT = "INSERT INTO calendar_connections (id, account_id, user_id, user_email,"
       + " email_key, google_id, timezone, refresh_token, connected_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -70,7 +67,7 @@ public final class CalendarConnections {
    * they show {@code not_connected}, and a reconnect of the same user revives it.
    */
   public Future<ConnectionRef> findForAccount(String accountId, String connectionId) {
-    return pool.preparedQuery("SELECT " + REF_JSON + " AS ref FROM calendar_connections c"
+    return pool.preparedQuery("SELECT " + ConnectionRef.JSON + " AS ref FROM calendar_connections c"
             + " WHERE c.id = $1 AND c.account_id = $2")
         .execute(Tuple.of(connectionId, accountId))
         .map(rows -> rows.size() == 0 ? null : ConnectionRef.fromJson(rows.iterator().next().getJsonObject("ref")));
@@ -114,7 +111,7 @@ public final class CalendarConnections {
       JsonObject connection = platformJson(row);
       JsonObject data = connection.copy();
       data.remove("last_used_at");
-      return MeetingSql.insertEvent(conn, accountId, null, CONNECTED, data, now)
+      return Outbox.append(conn, accountId, null, CONNECTED, data, now)
           .map(v -> connection.put("id", row.getString("id")));
     }));
   }
@@ -138,7 +135,7 @@ public final class CalendarConnections {
               .put("google_id", row.getString("google_id"))
               .put("calendar_provider", PROVIDER)
               .put("disconnected_at", Rfc3339.formatUtc(at));
-          return MeetingSql.insertEvent(conn, accountId, null, DISCONNECTED, data, at.toInstant())
+          return Outbox.append(conn, accountId, null, DISCONNECTED, data, at.toInstant())
               .map(v -> new Disconnected(row.getString("user_email"), secrets.open(row.getString("refresh_token"))));
         }));
   }

@@ -1,7 +1,7 @@
 package io.convene.calendar;
 
-import io.convene.meeting.Meeting;
-import io.convene.meeting.MeetingSql;
+import io.convene.meeting.CalendarSync;
+import io.convene.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -14,42 +14,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one home of the SQL for {@code calendar_sync_jobs} (the calendar outbox) and
- * {@code calendar_events} (where each meeting's Google event is and how its sync stands).
+ * The calendar worker's SQL for {@code calendar_sync_jobs} (the calendar outbox, which a change
+ * appends to through {@link Outbox}) and {@code calendar_events} (where each meeting's Google event is
+ * and how its sync stands).
  *
  * <p>Lock order, everywhere: the job row, then the event row. A change takes them in that order
- * inside its transaction; the worker's final write does too; its intermediate writes touch only the
+ * in its statement; the worker's final write does too; its intermediate writes touch only the
  * event row, in a statement of their own. Every write of the worker is guarded by its lease token,
  * so a worker whose lease ran out can no longer write anything.
  */
 public final class CalendarSyncSql {
   public static final String SYNC_FAILED = "meeting.calendar_sync_failed";
 
-  /** Appended to a {@code SELECT ... FROM meetings}: what {@link CalendarSync#fromRow} reads. */
-  public static final String READ_COLUMNS = ", (SELECT json_build_object('status', s.status, 'error', s.error,"
-      + " 'meet_link', s.meet_link) FROM calendar_events s WHERE s.meeting_id = meetings.id) AS calendar_sync"
-      + ", (SELECT " + CalendarConnections.REF_JSON + " FROM calendar_connections c"
-      + " WHERE c.id = meetings.calendar_connection_id AND c.account_id = meetings.account_id) AS calendar_connection";
-
-  // A meeting needs calendar work when it names a live connection, or when it has been on a
-  // calendar before (its event may have to move, change or go).
-  private static final String ENQUEUE_JOB = "INSERT INTO calendar_sync_jobs"
-      + " (meeting_id, account_id, target_version, due_at, created_at, updated_at)"
-      + " SELECT $1, $2, $3, now(), now(), now()"
-      + " WHERE EXISTS (SELECT 1 FROM calendar_connections WHERE id = $4::text AND account_id = $2 AND revoked_at IS NULL)"
-      + "  OR EXISTS (SELECT 1 FROM calendar_events WHERE meeting_id = $1)"
-      + " ON CONFLICT (meeting_id) DO UPDATE SET"
-      + "  target_version = GREATEST(calendar_sync_jobs.target_version, EXCLUDED.target_version), updated_at = now()"
-      + " RETURNING 1";
-  private static final String ENQUEUE_STATE = "WITH state AS ("
-      + " INSERT INTO calendar_events (meeting_id, account_id, status, updated_at)"
-      + " SELECT $1, $2, 'pending', now() WHERE $3::boolean"
-      + " ON CONFLICT (meeting_id) DO UPDATE SET status = 'pending', error = NULL, updated_at = now()"
-      + " RETURNING status, error, meet_link)"
-      + " SELECT (SELECT json_build_object('status', status, 'error', error, 'meet_link', meet_link) FROM state)"
-      + "  AS calendar_sync,"
-      + " (SELECT " + CalendarConnections.REF_JSON + " FROM calendar_connections c"
-      + "  WHERE c.id = $4::text AND c.account_id = $2) AS calendar_connection";
   private static final String CLAIM = "UPDATE calendar_sync_jobs j SET lease_token = $1,"
       + " lease_until = now() + make_interval(secs => $2), updated_at = now(),"
       // a lease that ran out means an attempt died with its process: it counts
@@ -111,25 +87,6 @@ public final class CalendarSyncSql {
 
   CalendarSyncSql(Pool pool) {
     this.pool = pool;
-  }
-
-  /**
-   * Called by the meeting store in the transaction of every change: queues (or re-targets) the
-   * meeting's one job when it has calendar work, and answers how its calendar sync now stands.
-   */
-  public static Future<CalendarSync> enqueue(SqlClient conn, Meeting m) {
-    String connectionId = m.calendarConnectionId();
-    return conn.preparedQuery(ENQUEUE_JOB)
-        .execute(Tuple.of(m.id(), m.accountId(), m.version(), connectionId))
-        .compose(rows -> {
-          boolean queued = rows.size() > 0;
-          if (!queued && connectionId == null) {
-            return Future.succeededFuture(CalendarSync.NONE);
-          }
-          return conn.preparedQuery(ENQUEUE_STATE)
-              .execute(Tuple.of(m.id(), m.accountId(), queued, connectionId))
-              .map(state -> CalendarSync.fromRow(state.iterator().next()));
-        });
   }
 
   Future<List<Job>> claim(String leaseToken, int leaseSeconds, int limit) {
@@ -221,7 +178,7 @@ public final class CalendarSyncSql {
           .put("failed_at", io.convene.time.Rfc3339.formatUtc(now))
           .put("sequence", version);
       return conn.preparedQuery(SETTLE).execute(Tuple.of(job.meetingId(), CalendarSync.FAILED, error, null))
-          .compose(r -> MeetingSql.insertEvent(conn, job.accountId(), job.meetingId(), SYNC_FAILED, data, now))
+          .compose(r -> Outbox.append(conn, job.accountId(), job.meetingId(), SYNC_FAILED, data, now))
           .map(CalendarSync.FAILED);
     }));
   }

@@ -5,7 +5,7 @@ import io.convene.Services;
 import io.convene.calendar.CalendarSyncSql.Job;
 import io.convene.config.CalendarConfig;
 import io.convene.meeting.MeetingStore;
-import io.convene.meeting.MeetingStoreVerticle;
+import io.convene.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -56,7 +56,7 @@ public final class CalendarSyncVerticle extends VerticleBase {
     subscriber = PgSubscriber.subscriber(vertx, services.database().connectOptions())
         .reconnectPolicy(retries -> POLL_MILLIS / 6);
     subscriber.channel(CHANNEL).handler(payload -> wake());
-    return vertx.eventBus().localConsumer(MeetingStoreVerticle.COMMITTED, message -> wake()).completion()
+    return vertx.eventBus().localConsumer(Outbox.CALENDAR_QUEUED, message -> wake()).completion()
         .compose(v -> subscriber.connect().recover(error -> {
           LOG.warn("calendar sync: LISTEN {} failed ({}); other instances' changes are seen by polling",
               CHANNEL, error.getMessage());

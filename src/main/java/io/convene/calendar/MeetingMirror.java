@@ -6,6 +6,7 @@ import io.convene.calendar.CalendarSyncSql.EventState;
 import io.convene.calendar.CalendarSyncSql.Job;
 import io.convene.calendar.CalendarSyncSql.LeaseLost;
 import io.convene.config.CalendarConfig;
+import io.convene.meeting.CalendarSync;
 import io.convene.meeting.Meeting;
 import io.convene.meeting.MeetingCommand.GetMeeting;
 import io.convene.meeting.MeetingStore;

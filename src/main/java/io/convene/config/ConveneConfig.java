@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  * @param webhookLogRetentionDays how long finished deliveries and their attempts stay in the log
  * @param webhookConcurrency         deliveries in flight at once on this node
  * @param webhookEndpointConcurrency deliveries in flight at once to one endpoint from this node
+ * @param credentialCacheSize        API keys and OAuth clients (known or unknown) kept in memory at most
+ * @param credentialCacheTtlSeconds  how long one is kept: the bound on a revocation whose notification was lost
  */
 public record ConveneConfig(
     String httpHost,
@@ -61,7 +63,9 @@ public record ConveneConfig(
     List<Duration> webhookRetrySchedule,
     int webhookLogRetentionDays,
     int webhookConcurrency,
-    int webhookEndpointConcurrency) {
+    int webhookEndpointConcurrency,
+    int credentialCacheSize,
+    int credentialCacheTtlSeconds) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
@@ -105,7 +109,9 @@ public record ConveneConfig(
         v.durations("webhook_retry_schedule", 20, Duration.ofDays(7)),
         v.requiredInt("webhook_log_retention_days", 1, 3650),
         v.requiredInt("webhook_concurrency", 1, 10_000),
-        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000));
+        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000),
+        v.requiredInt("credential_cache_size", 100, 10_000_000),
+        v.requiredInt("credential_cache_ttl_seconds", 1, 3_600));
   }
 
   public boolean runs(String worker) {

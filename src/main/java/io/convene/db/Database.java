@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -12,6 +13,8 @@ import org.flywaydb.core.Flyway;
  * number of verticle instances that ask for it.
  */
 public record Database(PgConnectOptions connectOptions, int poolSize) {
+  static final int PIPELINING = 4;
+
   public static Database fromUrl(String url, int poolSize) {
     return new Database(PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://")), poolSize);
   }
@@ -32,6 +35,28 @@ public record Database(PgConnectOptions connectOptions, int poolSize) {
         .setPreparedStatementCacheMaxSize(512);
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize).setShared(true).setName(poolName()))
+        .connectingTo(options)
+        .using(vertx)
+        .build();
+  }
+
+  /**
+   * A client of the calling verticle's own: its connections live on that verticle's event loop, so a
+   * query and its answer never leave the loop; statements are prepared once per connection and
+   * pipelined up to {@value #PIPELINING} deep. Build it in the verticle's {@code start()}; it closes
+   * with the verticle.
+   *
+   * <p>Shallow pipelining: a connection's statements run one after another in its backend, so a deep
+   * pipe would queue one commit's WAL flush behind another's; spread over several connections, commits
+   * flush together.
+   */
+  public SqlClient loopClient(Vertx vertx, int connections) {
+    PgConnectOptions options = new PgConnectOptions(connectOptions)
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(512)
+        .setPipeliningLimit(PIPELINING);
+    return PgBuilder.client()
+        .with(new PoolOptions().setMaxSize(connections))
         .connectingTo(options)
         .using(vertx)
         .build();

@@ -96,7 +96,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router() {
     Pool pool = services.database().pool(vertx);
-    Tenants tenants = new Tenants(pool);
+    Tenants tenants = new Tenants(pool, services.credentials());
     MeetingStore store = new MeetingStore(vertx.eventBus());
     CalendarConnections calendars = new CalendarConnections(pool, services.secrets());
     GoogleCalendarClient google = config.calendar().enabled()

@@ -1,6 +1,5 @@
 package io.convene.meeting;
 
-import io.convene.calendar.CalendarSync;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,17 +1,16 @@
 package io.convene.meeting;
 
 import io.convene.Ids;
-import io.convene.calendar.CalendarSync;
-import io.convene.calendar.CalendarSyncSql;
 import io.convene.meeting.MeetingCommand.CancelMeeting;
 import io.convene.meeting.MeetingCommand.CreateMeeting;
 import io.convene.meeting.MeetingCommand.ListMeetings;
 import io.convene.meeting.MeetingCommand.UpdateMeeting;
 import io.convene.meeting.MeetingStoreException.Kind;
+import io.convene.outbox.Outbox;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -24,35 +23,59 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * The one home of the SQL for meetings and their events. Every statement is scoped by tenant;
- * every change writes its events in the same transaction.
+ * The one home of the SQL for meetings. Every statement is scoped by tenant. A change is one
+ * statement: the meeting row, its events, their webhook deliveries and the calendar job commit
+ * together (see {@link Outbox}), and the row is locked only while that statement runs.
+ *
+ * <p>Changes of an existing meeting are optimistic: the store reads the meeting, works out the
+ * change, and writes it on condition that the row is still at the version it read. A concurrent
+ * change in between makes the write touch nothing; the store then reads again and retries, so every
+ * round lets at least one writer through.
  */
 public final class MeetingSql {
   public static final String CANCEL_REASON = "cancelled_by_platform";
+  /** Rounds of read-and-write a change may take when other changes of the same meeting keep winning. */
+  static final int MAX_ROUNDS = 64;
 
+  /** Appended to a {@code SELECT ... FROM meetings}: what {@link CalendarSync#fromRow} reads. */
+  private static final String CALENDAR_COLUMNS = ", (SELECT json_build_object('status', s.status, 'error', s.error,"
+      + " 'meet_link', s.meet_link) FROM calendar_events s WHERE s.meeting_id = meetings.id) AS calendar_sync"
+      + ", (SELECT " + ConnectionRef.JSON + " FROM calendar_connections c"
+      + " WHERE c.id = meetings.calendar_connection_id AND c.account_id = meetings.account_id) AS calendar_connection";
   private static final String COLUMNS = "id, account_id, seq, title, description, location, start_at, start_offset,"
       + " end_at, end_offset, hosts, attendees, notes, conferencing, calendar_connection_id, cancelled_at,"
-      + " cancelled_by, cancel_reason, version, created_at, updated_at" + CalendarSyncSql.READ_COLUMNS;
+      + " cancelled_by, cancel_reason, version, created_at, updated_at" + CALENDAR_COLUMNS;
   static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM meetings WHERE id = $1 AND account_id = $2";
-  static final String LOCK_ONE = SELECT_ONE + " FOR UPDATE";
-  static final String INSERT = "INSERT INTO meetings (id, account_id, title, description, location, start_at,"
-      + " start_offset, end_at, end_offset, hosts, attendees, attendee_emails, notes, conferencing,"
+  /** The connection a changed meeting names, as its calendar state shows it; {@code $15} is its id. */
+  private static final String CONNECTION_COLUMN = " (SELECT " + ConnectionRef.JSON + " FROM calendar_connections c"
+      + " WHERE c.id = $15::text AND c.account_id = $2) AS calendar_connection";
+  static final String CREATE = "WITH changed AS (INSERT INTO meetings (id, account_id, title, description, location,"
+      + " start_at, start_offset, end_at, end_offset, hosts, attendees, attendee_emails, notes, conferencing,"
       + " calendar_connection_id, version, created_at, updated_at)"
-      + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING seq";
-  static final String UPDATE = "UPDATE meetings SET title = $3, description = $4, location = $5, start_at = $6,"
-      + " start_offset = $7, end_at = $8, end_offset = $9, hosts = $10, attendees = $11, attendee_emails = $12,"
-      + " notes = $13, conferencing = $14, calendar_connection_id = $15, cancelled_at = $16, cancelled_by = $17,"
-      + " cancel_reason = $18, version = $19, updated_at = $20 WHERE id = $1 AND account_id = $2";
-  /** The one insert of the outbox that webhooks deliver, for every kind of event. */
-  private static final String INSERT_EVENT = "INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
-      + " VALUES ($1, $2, $3, $4, $5, $6, $7)";
+      + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)"
+      + " RETURNING id, account_id, seq, version, calendar_connection_id),"
+      + Outbox.appendAfterChange(18, 17) + "," + Outbox.QUEUE_CALENDAR_JOB
+      + " SELECT (SELECT seq FROM changed) AS seq," + Outbox.QUEUED_COLUMNS + "," + CONNECTION_COLUMN;
+  /** Writes the meeting as the change left it, if it is still at version {@code $21}. */
+  static final String CHANGE = "WITH changed AS (UPDATE meetings SET title = $3, description = $4, location = $5,"
+      + " start_at = $6, start_offset = $7, end_at = $8, end_offset = $9, hosts = $10, attendees = $11,"
+      + " attendee_emails = $12, notes = $13, conferencing = $14, calendar_connection_id = $15, cancelled_at = $16,"
+      + " cancelled_by = $17, cancel_reason = $18, version = $19, updated_at = $20"
+      + " WHERE id = $1 AND account_id = $2 AND version = $21"
+      + " RETURNING id, account_id, version, calendar_connection_id),"
+      + Outbox.appendAfterChange(22, 20) + "," + Outbox.QUEUE_CALENDAR_JOB
+      + " SELECT (SELECT count(*) FROM changed) AS changed," + Outbox.QUEUED_COLUMNS + "," + CONNECTION_COLUMN;
 
-  private final Pool pool;
+  private final SqlClient client;
+  private final Vertx vertx;
 
-  public MeetingSql(Pool pool) {
-    this.pool = pool;
+  /** @param vertx where the workers of this process are woken when a change queued work for them */
+  public MeetingSql(SqlClient client, Vertx vertx) {
+    this.client = client;
+    this.vertx = vertx;
   }
 
   Future<Meeting> create(CreateMeeting command) {
@@ -61,16 +84,17 @@ public final class MeetingSql {
     Meeting draft = new Meeting(Ids.meeting(), command.accountId(), 0, d.title(), d.description(), d.location(),
         d.start(), d.end(), withIds(d.hosts(), Map.of()), withIds(d.attendees(), Map.of()), d.notes(),
         d.conferencing(), d.calendarConnectionId(), null, 1, now, now, CalendarSync.NONE);
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
-        .execute(insertParams(draft))
-        .map(rows -> withSeq(draft, rows.iterator().next().getLong(0)))
-        .compose(created -> insertEvents(conn, List.of(MeetingEvent.scheduled(created)))
-            .compose(v -> CalendarSyncSql.enqueue(conn, created))
-            .map(created::withCalendarSync)));
+    Tuple params = insertParams(draft);
+    addEvents(params, List.of(MeetingEvent.scheduled(draft)));
+    return client.preparedQuery(CREATE).execute(params).map(rows -> {
+      Row row = rows.iterator().next();
+      announce(row);
+      return withSeq(draft, row.getLong("seq")).withCalendarSync(CalendarSync.fromRow(row));
+    });
   }
 
   Future<Meeting> get(String accountId, String meetingId) {
-    return pool.preparedQuery(SELECT_ONE)
+    return client.preparedQuery(SELECT_ONE)
         .execute(Tuple.of(meetingId, accountId))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -117,7 +141,7 @@ public final class MeetingSql {
     if (command.afterSeq() == null && command.offset() > 0) {
       sql.append(" OFFSET ").append(param(params, command.offset()));
     }
-    return pool.preparedQuery(sql.toString()).execute(params).map(rows -> {
+    return client.preparedQuery(sql.toString()).execute(params).map(rows -> {
       List<Meeting> meetings = new ArrayList<>(rows.size());
       for (Row row : rows) {
         meetings.add(fromRow(row));
@@ -128,58 +152,49 @@ public final class MeetingSql {
   }
 
   Future<Meeting> update(UpdateMeeting command) {
-    return pool.withTransaction(conn -> lockForChange(conn, command.accountId(), command.meetingId(),
-        command.expectedVersion()).compose(current -> {
-          Instant now = now();
-          MeetingChange change = command.change();
-          MeetingDraft d = change.apply(current);
-          Map<String, String> knownIds = idsByEmail(current);
-          Meeting updated = new Meeting(current.id(), current.accountId(), current.seq(), d.title(), d.description(),
-              d.location(), d.start(), d.end(), withIds(d.hosts(), knownIds), withIds(d.attendees(), knownIds),
-              d.notes(), d.conferencing(), d.calendarConnectionId(), null, current.version() + 1,
-              current.createdAt(), now, current.calendarSync());
-          List<MeetingEvent> events = new ArrayList<>(2);
-          Meeting next = updated;
-          if (!change.cancels() || !sameContent(current, updated)) {
-            events.add(MeetingEvent.updated(current, updated, change.reason()));
-          } else {
-            next = current;
-          }
-          if (change.cancels()) {
-            next = cancelled(next, now);
-            events.add(MeetingEvent.cancelled(next));
-          }
-          Meeting result = next;
-          return conn.preparedQuery(UPDATE).execute(updateParams(result))
-              .compose(r -> insertEvents(conn, events))
-              .compose(v -> CalendarSyncSql.enqueue(conn, result))
-              .map(result::withCalendarSync);
-        }));
+    return change(command.accountId(), command.meetingId(), command.expectedVersion(), current -> {
+      Instant now = now();
+      MeetingChange change = command.change();
+      MeetingDraft d = change.apply(current);
+      Map<String, String> knownIds = idsByEmail(current);
+      Meeting updated = new Meeting(current.id(), current.accountId(), current.seq(), d.title(), d.description(),
+          d.location(), d.start(), d.end(), withIds(d.hosts(), knownIds), withIds(d.attendees(), knownIds),
+          d.notes(), d.conferencing(), d.calendarConnectionId(), null, current.version() + 1,
+          current.createdAt(), now, current.calendarSync());
+      List<MeetingEvent> events = new ArrayList<>(2);
+      Meeting next = updated;
+      if (!change.cancels() || !sameContent(current, updated)) {
+        events.add(MeetingEvent.updated(current, updated, change.reason()));
+      } else {
+        next = current;
+      }
+      if (change.cancels()) {
+        next = cancelled(next, now);
+        events.add(MeetingEvent.cancelled(next));
+      }
+      return new Planned(next, events);
+    }, 1);
   }
 
   Future<Meeting> cancel(CancelMeeting command) {
-    return pool.withTransaction(conn -> lockForChange(conn, command.accountId(), command.meetingId(),
-        command.expectedVersion()).compose(current -> {
-          Meeting next = cancelled(current, now());
-          return conn.preparedQuery(UPDATE).execute(updateParams(next))
-              .compose(r -> insertEvents(conn, List.of(MeetingEvent.cancelled(next))))
-              .compose(v -> CalendarSyncSql.enqueue(conn, next))
-              .map(next::withCalendarSync);
-        }));
+    return change(command.accountId(), command.meetingId(), command.expectedVersion(), current -> {
+      Meeting next = cancelled(current, now());
+      return new Planned(next, List.of(MeetingEvent.cancelled(next)));
+    }, 1);
   }
 
   Future<OffsetDateTime> databaseTime() {
-    return pool.query("SELECT now()").execute().map(rows -> rows.iterator().next().getOffsetDateTime(0));
+    return client.query("SELECT now()").execute().map(rows -> rows.iterator().next().getOffsetDateTime(0));
   }
 
-  /** Locks the row for the rest of the transaction, so concurrent changes of one meeting queue up. */
-  private static Future<Meeting> lockForChange(SqlClient conn, String accountId, String meetingId,
-                                               Integer expectedVersion) {
-    return conn.preparedQuery(LOCK_ONE).execute(Tuple.of(meetingId, accountId)).map(rows -> {
-      if (rows.size() == 0) {
-        throw notFound(meetingId);
-      }
-      Meeting current = fromRow(rows.iterator().next());
+  /** A change worked out from the meeting as read: the meeting it leaves, and the events it writes. */
+  private record Planned(Meeting next, List<MeetingEvent> events) {
+  }
+
+  /** One round: read, check, plan, and write on condition; another round when the row moved on. */
+  private Future<Meeting> change(String accountId, String meetingId, Integer expectedVersion,
+                                 Function<Meeting, Planned> plan, int round) {
+    return get(accountId, meetingId).compose(current -> {
       if (current.cancelled()) {
         throw new MeetingStoreException(Kind.CANCELLED, "meeting " + meetingId + " is cancelled");
       }
@@ -187,35 +202,42 @@ public final class MeetingSql {
         throw new MeetingStoreException(Kind.VERSION_MISMATCH,
             "meeting " + meetingId + " is at version " + current.version() + ", not " + expectedVersion);
       }
-      return current;
+      Planned planned = plan.apply(current);
+      Tuple params = updateParams(planned.next()).addValue(current.version());
+      addEvents(params, planned.events());
+      return client.preparedQuery(CHANGE).execute(params).compose(rows -> {
+        Row row = rows.iterator().next();
+        if (row.getLong("changed") > 0) {
+          announce(row);
+          return Future.succeededFuture(planned.next().withCalendarSync(CalendarSync.fromRow(row)));
+        }
+        if (round >= MAX_ROUNDS) {
+          return Future.failedFuture(new MeetingStoreException(Kind.UNAVAILABLE,
+              "meeting " + meetingId + " kept changing under " + MAX_ROUNDS + " attempts; retry"));
+        }
+        return change(accountId, meetingId, expectedVersion, plan, round + 1);
+      });
     });
   }
 
-  private static Future<Void> insertEvents(SqlClient conn, List<MeetingEvent> events) {
-    if (events.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Tuple> batch = new ArrayList<>(events.size());
-    for (MeetingEvent e : events) {
-      Meeting m = e.meeting();
-      batch.add(Tuple.of(Ids.event(), m.accountId(), m.id(), e.type(), e.sequence(), e.data(),
-          e.at().atOffset(ZoneOffset.UTC)));
-    }
-    return conn.preparedQuery(INSERT_EVENT).executeBatch(batch).mapEmpty();
+  private void announce(Row row) {
+    Outbox.announce(vertx, Outbox.Queued.of(row));
   }
 
-  /**
-   * Writes one outbox event in the caller's transaction, for events that are not a meeting change
-   * (calendar connections, calendar sync failures): they have no {@code sequence} column of their
-   * own, so that they never collide with the change events of a meeting.
-   *
-   * @param meetingId {@code null} for events about no meeting
-   */
-  public static Future<Void> insertEvent(SqlClient conn, String accountId, String meetingId, String type,
-                                         JsonObject data, Instant at) {
-    return conn.preparedQuery(INSERT_EVENT)
-        .execute(Tuple.of(Ids.event(), accountId, meetingId, type, null, data, at.atOffset(ZoneOffset.UTC)))
-        .mapEmpty();
+  /** The events as the four parallel arrays {@link Outbox#appendAfterChange} takes. */
+  private static void addEvents(Tuple params, List<MeetingEvent> events) {
+    String[] ids = new String[events.size()];
+    String[] types = new String[events.size()];
+    Integer[] sequences = new Integer[events.size()];
+    JsonObject[] data = new JsonObject[events.size()];
+    for (int i = 0; i < events.size(); i++) {
+      MeetingEvent e = events.get(i);
+      ids[i] = Ids.event();
+      types[i] = e.type();
+      sequences[i] = e.sequence();
+      data[i] = e.data();
+    }
+    params.addValue(ids).addValue(types).addValue(sequences).addValue(data);
   }
 
   private static Meeting cancelled(Meeting m, Instant now) {

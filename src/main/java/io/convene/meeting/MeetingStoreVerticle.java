@@ -1,45 +1,50 @@
 package io.convene.meeting;
 
 import io.convene.db.Database;
+import io.convene.db.DatabaseErrors;
 import io.convene.eventbus.LocalCodec;
-import io.convene.meeting.MeetingCommand.CancelMeeting;
-import io.convene.meeting.MeetingCommand.CreateMeeting;
-import io.convene.meeting.MeetingCommand.UpdateMeeting;
 import io.convene.meeting.MeetingStoreException.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns meeting persistence. Deployed once per event loop; every instance consumes the same
- * address and shares the process-wide pool.
+ * Owns meeting persistence. Deployed once per event loop: each instance consumes the address of its
+ * own loop (where the HTTP front of that loop sends) and the shared address (for senders on no event
+ * loop), with a database client whose connections live on the same loop.
  */
 public final class MeetingStoreVerticle extends VerticleBase {
+  /** Every instance consumes it; Vert.x picks one. For senders that are not on an event loop. */
   public static final String ADDRESS = "convene.meeting.store";
-  /** Published (no body) after a change committed events: outbox workers in this process claim at once. */
-  public static final String COMMITTED = "convene.outbox.committed";
   private static final Logger LOG = LoggerFactory.getLogger(MeetingStoreVerticle.class);
 
   private final Database database;
+  private final int connections;
   private MeetingSql sql;
 
-  public MeetingStoreVerticle(Database database) {
+  /** @param connections this instance's share of the database connections */
+  public MeetingStoreVerticle(Database database, int connections) {
     this.database = database;
+    this.connections = connections;
+  }
+
+  /** The address of the store instance on the calling thread's event loop. */
+  static String addressOfThisLoop() {
+    return ADDRESS + "@" + Thread.currentThread().getName();
   }
 
   @Override
   public Future<?> start() {
-    sql = new MeetingSql(database.pool(vertx));
-    return vertx.eventBus().<MeetingCommand<?>>localConsumer(ADDRESS, this::handle).completion();
+    sql = new MeetingSql(database.loopClient(vertx, connections), vertx);
+    return vertx.eventBus().<MeetingCommand<?>>localConsumer(addressOfThisLoop(), this::handle).completion()
+        .compose(v -> vertx.eventBus().<MeetingCommand<?>>localConsumer(ADDRESS, this::handle).completion());
   }
 
   private void handle(Message<MeetingCommand<?>> message) {
     message.body().execute(sql)
         .onSuccess(reply -> message.reply(reply, LocalCodec.DELIVERY))
-        .onSuccess(reply -> announceCommit(message.body()))
         .onFailure(error -> {
           MeetingStoreException failure = asStoreFailure(error);
           if (failure.kind() == Kind.INTERNAL) {
@@ -49,20 +54,14 @@ public final class MeetingStoreVerticle extends VerticleBase {
         });
   }
 
-  private void announceCommit(MeetingCommand<?> command) {
-    if (command instanceof CreateMeeting || command instanceof UpdateMeeting || command instanceof CancelMeeting) {
-      vertx.eventBus().publish(COMMITTED, null);
-    }
-  }
-
-  /** A server-side SQL error is a bug; anything else from the client (refused, closed, timed out) is unavailability. */
+  /** What the store refused stays as it is; otherwise the one classifier of database failures decides. */
   private static MeetingStoreException asStoreFailure(Throwable error) {
     if (error instanceof MeetingStoreException e) {
       return e;
     }
-    if (error instanceof PgException) {
-      return new MeetingStoreException(Kind.INTERNAL, "database error");
+    if (DatabaseErrors.isUnavailable(error)) {
+      return new MeetingStoreException(Kind.UNAVAILABLE, "database unavailable: " + error.getMessage());
     }
-    return new MeetingStoreException(Kind.UNAVAILABLE, "database unavailable: " + error.getMessage());
+    return new MeetingStoreException(Kind.INTERNAL, "database error");
   }
 }

@@ -11,7 +11,14 @@ import io.vertx.sqlclient.Tuple;
 import io.convene.Ids;
 import io.convene.time.Rfc3339;
 
-/** The one home of the SQL for accounts, API keys and OAuth clients. */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one home of the SQL for accounts, API keys and OAuth clients. Authentication reads credentials
+ * through the process's {@link CredentialCache}; every change of one drops it from there when it commits.
+ */
 public final class Tenants {
 
   /** A new account with its first credentials, in clear text: shown once, never stored. */
@@ -27,10 +34,16 @@ public final class Tenants {
   // Any fixed number: it only has to be the same in every instance.
   private static final long BOOTSTRAP_LOCK = 0x636f6e76656e65L;
 
-  private final Pool pool;
+  private static final String KEY_ENTRY = "SELECT account_id, key_hash FROM api_keys WHERE id = $1 AND revoked_at IS NULL";
+  private static final String CLIENT_ENTRY = "SELECT account_id, secret_hash FROM oauth_clients"
+      + " WHERE id = $1 AND revoked_at IS NULL";
 
-  public Tenants(Pool pool) {
+  private final Pool pool;
+  private final CredentialCache credentials;
+
+  public Tenants(Pool pool, CredentialCache credentials) {
     this.pool = pool;
+    this.credentials = credentials;
   }
 
   public Future<NewAccount> createAccount(String name) {
@@ -90,7 +103,8 @@ public final class Tenants {
   /** {@code null} when the account does not exist. */
   public Future<IssuedKey> issueApiKey(String accountId) {
     return pool.withTransaction(conn -> lockAccount(conn, accountId)
-        .compose(found -> found ? insertKey(conn, accountId) : Future.succeededFuture(null)));
+            .compose(found -> found ? insertKey(conn, accountId) : Future.succeededFuture(null)))
+        .onSuccess(key -> dropIfIssued(key == null ? null : key.id()));
   }
 
   /**
@@ -98,11 +112,19 @@ public final class Tenants {
    * of credential ({@code oldKeyId} null): the old keys stop working when this commits.
    */
   public Future<IssuedKey> rotateApiKey(String accountId, String oldKeyId) {
+    List<String> revoked = new ArrayList<>();
     return pool.withTransaction(conn -> conn
-        .preparedQuery("UPDATE api_keys SET revoked_at = now()"
-            + " WHERE account_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR id = $2)")
-        .execute(Tuple.of(accountId, oldKeyId))
-        .compose(r -> insertKey(conn, accountId)));
+            .preparedQuery("UPDATE api_keys SET revoked_at = now()"
+                + " WHERE account_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR id = $2) RETURNING id")
+            .execute(Tuple.of(accountId, oldKeyId))
+            .compose(rows -> {
+              rows.forEach(row -> revoked.add(row.getString("id")));
+              return insertKey(conn, accountId);
+            }))
+        .onSuccess(key -> {
+          revoked.forEach(credentials::drop);
+          credentials.drop(key.id());
+        });
   }
 
   public static boolean isApiKeyId(String credentialId) {
@@ -112,21 +134,24 @@ public final class Tenants {
   /** {@code null} when the account does not exist. */
   public Future<IssuedClient> issueOAuthClient(String accountId) {
     return pool.withTransaction(conn -> lockAccount(conn, accountId)
-        .compose(found -> found ? insertClient(conn, accountId) : Future.succeededFuture(null)));
+            .compose(found -> found ? insertClient(conn, accountId) : Future.succeededFuture(null)))
+        .onSuccess(client -> dropIfIssued(client == null ? null : client.clientId()));
   }
 
   /** Whether a live key of that account was revoked. */
   public Future<Boolean> revokeApiKey(String accountId, String keyId) {
     return pool.preparedQuery("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL")
         .execute(Tuple.of(keyId, accountId))
-        .map(rows -> rows.rowCount() > 0);
+        .map(rows -> rows.rowCount() > 0)
+        .onSuccess(done -> credentials.drop(keyId));
   }
 
   /** Whether a live client of that account was revoked. */
   public Future<Boolean> revokeOAuthClient(String accountId, String clientId) {
     return pool.preparedQuery("UPDATE oauth_clients SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL")
         .execute(Tuple.of(clientId, accountId))
-        .map(rows -> rows.rowCount() > 0);
+        .map(rows -> rows.rowCount() > 0)
+        .onSuccess(done -> credentials.drop(clientId));
   }
 
   /** The tenant a live API key belongs to, or {@code null}. */
@@ -135,17 +160,10 @@ public final class Tenants {
     if (keyId == null) {
       return Future.succeededFuture(null);
     }
-    return pool.preparedQuery("SELECT account_id, key_hash FROM api_keys WHERE id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(keyId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row row = rows.iterator().next();
-          return Secrets.matches(apiKey, row.getBuffer("key_hash").getBytes())
-              ? new Tenant(row.getString("account_id"), keyId)
-              : null;
-        });
+    return credentials.get(keyId, () -> entry(KEY_ENTRY, keyId, "key_hash"))
+        .map(entry -> entry.isPresent() && Secrets.matches(apiKey, entry.get().secretHash())
+            ? new Tenant(entry.get().accountId(), keyId)
+            : null);
   }
 
   /** The tenant a live OAuth client belongs to when the secret is right, or {@code null}. */
@@ -154,26 +172,40 @@ public final class Tenants {
       Secrets.matches(clientSecret, new byte[32]);
       return Future.succeededFuture(null);
     }
-    return pool.preparedQuery("SELECT account_id, secret_hash FROM oauth_clients WHERE id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(clientId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            // Hash anyway, so an unknown client costs the same time as a wrong secret.
-            Secrets.matches(clientSecret, new byte[32]);
-            return null;
-          }
-          Row row = rows.iterator().next();
-          return Secrets.matches(clientSecret, row.getBuffer("secret_hash").getBytes())
-              ? new Tenant(row.getString("account_id"), clientId)
-              : null;
-        });
+    return client(clientId).map(entry -> {
+      if (entry.isEmpty()) {
+        // Hash anyway, so an unknown client costs the same time as a wrong secret.
+        Secrets.matches(clientSecret, new byte[32]);
+        return null;
+      }
+      return Secrets.matches(clientSecret, entry.get().secretHash()) ? new Tenant(entry.get().accountId(), clientId) : null;
+    });
   }
 
   /** The account of a live OAuth client, or {@code null} (unknown or revoked): tokens die with their client. */
   public Future<String> liveClientAccount(String clientId) {
-    return pool.preparedQuery("SELECT account_id FROM oauth_clients WHERE id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(clientId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("account_id"));
+    return client(clientId).map(entry -> entry.map(CredentialCache.Entry::accountId).orElse(null));
+  }
+
+  private Future<Optional<CredentialCache.Entry>> client(String clientId) {
+    return credentials.get(clientId, () -> entry(CLIENT_ENTRY, clientId, "secret_hash"));
+  }
+
+  private Future<Optional<CredentialCache.Entry>> entry(String sql, String id, String hashColumn) {
+    return pool.preparedQuery(sql).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new CredentialCache.Entry(row.getString("account_id"), row.getBuffer(hashColumn).getBytes()));
+    });
+  }
+
+  /** A new id may have been tried before it existed: its "unknown" must not outlive the insert. */
+  private void dropIfIssued(String id) {
+    if (id != null) {
+      credentials.drop(id);
+    }
   }
 
   private static Future<Boolean> lockAccount(SqlClient conn, String accountId) {

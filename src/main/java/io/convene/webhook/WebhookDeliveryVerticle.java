@@ -3,7 +3,7 @@ package io.convene.webhook;
 import io.convene.Ids;
 import io.convene.Services;
 import io.convene.config.ConveneConfig;
-import io.convene.meeting.MeetingStoreVerticle;
+import io.convene.outbox.Outbox;
 import io.convene.secrets.SecretBox;
 import io.convene.webhook.WebhookDeliveries.Claimed;
 import io.convene.webhook.WebhookDeliveries.Finished;
@@ -94,7 +94,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
         .reconnectPolicy(retries -> AGAIN_MILLIS);
     // Notifications sent while the listening connection was down are lost: claim on every (re)subscribe.
     subscriber.channel(CHANNEL).subscribeHandler(v -> wake()).handler(payload -> wake());
-    return vertx.eventBus().localConsumer(MeetingStoreVerticle.COMMITTED, message -> wake()).completion()
+    return vertx.eventBus().localConsumer(Outbox.WEBHOOKS_QUEUED, message -> wake()).completion()
         .compose(v -> subscriber.connect())
         .onSuccess(v -> wake());
   }

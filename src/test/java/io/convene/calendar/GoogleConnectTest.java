@@ -1,5 +1,7 @@
 package io.convene.calendar;
 
+import io.convene.meeting.ConnectionRef;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;

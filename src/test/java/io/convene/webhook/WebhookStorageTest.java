@@ -3,6 +3,7 @@ package io.convene.webhook;
 import io.convene.Eventually;
 import io.convene.TestApp;
 import io.convene.TestCalls;
+import io.convene.outbox.Outbox;
 import io.convene.TestDatabase;
 import io.convene.db.Database;
 import io.vertx.core.Vertx;
@@ -101,9 +102,10 @@ class WebhookStorageTest {
     Pool pool = app.database.pool(vertx);
     pool.query("UPDATE webhook_deliveries SET status = 'success', next_attempt_at = NULL").execute().await();
     pool.query("ANALYZE").execute().await();
-    pool.query("INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
+    pool.query("WITH appended AS (INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
         + " SELECT 'evt_burst' || g, e.account_id, e.meeting_id, e.type, 100 + g, e.data, now()"
-        + " FROM (SELECT * FROM events LIMIT 1) e, generate_series(1, 5000) g").execute().await();
+        + " FROM (SELECT * FROM events LIMIT 1) e, generate_series(1, 5000) g RETURNING id, account_id, type),"
+        + Outbox.FAN_OUT + " SELECT count(*) FROM delivered").execute().await();
 
     JsonArray plan = pool.withTransaction(conn -> conn.preparedQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
             + WebhookDeliveries.CLAIM)

@@ -1,6 +1,6 @@
 package io.convene.http.accounts;
 
-import io.convene.calendar.ConnectionRef;
+import io.convene.meeting.ConnectionRef;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
 import io.convene.meeting.Conferencing;

@@ -5,7 +5,7 @@ import io.convene.http.Fields;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;
 import io.convene.http.WebhookInput;
-import io.convene.meeting.MeetingStoreVerticle;
+import io.convene.outbox.Outbox;
 import io.convene.tenant.Tenant;
 import io.convene.time.Rfc3339;
 import io.convene.webhook.WebhookDeliveries;
@@ -165,7 +165,7 @@ public final class PlatformWebhookRoutes {
   }
 
   private static void queued(RoutingContext ctx, Delivery delivery) {
-    ctx.vertx().eventBus().publish(MeetingStoreVerticle.COMMITTED, null);
+    ctx.vertx().eventBus().publish(Outbox.WEBHOOKS_QUEUED, null);
     Responses.json(ctx, 202, new JsonObject().put("success", true).put("delivery", entry(delivery)));
   }
 

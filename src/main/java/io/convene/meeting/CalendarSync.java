@@ -1,4 +1,4 @@
-package io.convene.calendar;
+package io.convene.meeting;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -26,7 +26,7 @@ public record CalendarSync(String status, String error, String meetLink, Connect
     return new JsonObject().put("status", status).put("error", error);
   }
 
-  /** From a meeting row selected with {@link CalendarSyncSql#READ_COLUMNS}. */
+  /** From a row with the {@code calendar_sync} and {@code calendar_connection} columns {@link MeetingSql} selects. */
   public static CalendarSync fromRow(Row row) {
     JsonObject sync = row.getJsonObject("calendar_sync");
     ConnectionRef connection = ConnectionRef.fromJson(row.getJsonObject("calendar_connection"));

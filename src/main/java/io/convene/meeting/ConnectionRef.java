@@ -1,4 +1,4 @@
-package io.convene.calendar;
+package io.convene.meeting;
 
 import io.convene.time.Rfc3339;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +12,9 @@ import java.time.OffsetDateTime;
  * @param userId Convene's id of the connected user, stable while the connection exists
  */
 public record ConnectionRef(String id, String userId, String email, Instant connectedAt) {
+  /** This summary as a {@code json_build_object} over a {@code calendar_connections} row aliased {@code c}. */
+  public static final String JSON = "json_build_object('id', c.id, 'user_id', c.user_id, 'email', c.user_email,"
+      + " 'connected_at', c.connected_at)";
 
   /** The Accounts API's {@code calendar.connection}: {@code {id, connectedAt, user: {id, email}}}. */
   public JsonObject toAccountsJson() {
@@ -21,8 +24,8 @@ public record ConnectionRef(String id, String userId, String email, Instant conn
         .put("user", new JsonObject().put("id", userId).put("email", email));
   }
 
-  /** Reads the {@code json_build_object} that {@link CalendarSyncSql} selects; {@code null} stays null. */
-  static ConnectionRef fromJson(JsonObject json) {
+  /** Reads {@link #JSON}; {@code null} stays null. */
+  public static ConnectionRef fromJson(JsonObject json) {
     if (json == null) {
       return null;
     }
