@@ -1,15 +1,20 @@
 package io.convene.http;
 
+import io.convene.meeting.ChangeRecord;
+import io.convene.meeting.Meeting;
 import io.convene.tenant.Secrets;
 import io.convene.tenant.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+
+import java.util.function.Function;
 
 /**
  * {@code Idempotency-Key} on every state-changing request of the tenant APIs, and the one home of
@@ -17,9 +22,14 @@ import io.vertx.sqlclient.Tuple;
  * before it is sent; a repeat with the same request gets that response again
  * ({@code Idempotent-Replayed: true}), one with another request 422, one while the first still
  * runs 409. A claim whose request never finished (the process died) lapses after a minute.
+ *
+ * <p>A meeting change stores its answer in its own transaction ({@link #recordWithChange}), so that a
+ * crash can never leave the change committed and its key unanswered, to be run again on retry.
+ * Other answers (refusals, other routes) are stored just before they are sent.
  */
 public final class Idempotency implements Handler<RoutingContext> {
   public static final String HEADER = "Idempotency-Key";
+  private static final String CLAIM_KEY = "convene.idempotencyClaim";
   private static final int MAX_KEY_LENGTH = 255;
 
   private static final String CLAIM = "INSERT INTO idempotency_keys AS k (account_id, key, request_hash, created_at)"
@@ -62,12 +72,45 @@ public final class Idempotency implements Handler<RoutingContext> {
         .onFailure(ctx::fail)
         .onSuccess(claimed -> {
           if (claimed.size() > 0) {
-            ctx.put(Responses.RECORDER, (Responses.Recorder) (status, body, etag) -> record(accountId, key, status, body, etag));
+            Claim claim = new Claim(accountId, key);
+            ctx.put(CLAIM_KEY, claim);
+            ctx.put(Responses.RECORDER, (Responses.Recorder) (status, body, etag) -> claim.recordedWithChange && status < 300
+                ? Future.succeededFuture()
+                : record(accountId, key, status, body, etag));
             ctx.next();
           } else {
             answerFromExisting(ctx, accountId, key, requestHash);
           }
         });
+  }
+
+  /** This request's claim on its key; {@code recordedWithChange} once a change took over storing the answer. */
+  private static final class Claim {
+    final String accountId;
+    final String key;
+    boolean recordedWithChange;
+
+    Claim(String accountId, String key) {
+      this.accountId = accountId;
+      this.key = key;
+    }
+  }
+
+  /**
+   * What a meeting change writes in its transaction so that its answer commits with it: the answer
+   * {@code status} with {@code body} (the same function the route answers with) and the meeting's ETag.
+   * {@code null} when the request carries no key.
+   */
+  public static ChangeRecord recordWithChange(RoutingContext ctx, int status, Function<Meeting, JsonObject> body) {
+    Claim claim = ctx.get(CLAIM_KEY);
+    if (claim == null) {
+      return null;
+    }
+    // Success means the change committed, and its answer with it: not stored a second time.
+    claim.recordedWithChange = true;
+    return (tx, meeting) -> tx.preparedQuery(RECORD)
+        .execute(Tuple.of(claim.accountId, claim.key, status, body.apply(meeting).toBuffer(), meeting.etag()))
+        .mapEmpty();
   }
 
   private void answerFromExisting(RoutingContext ctx, String accountId, String key, byte[] requestHash) {

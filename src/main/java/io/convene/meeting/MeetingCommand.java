@@ -12,7 +12,12 @@ public sealed interface MeetingCommand<R> {
 
   Future<R> execute(MeetingSql sql);
 
-  record CreateMeeting(String accountId, MeetingDraft draft) implements MeetingCommand<Meeting> {
+  /** @param record {@code null}, or what commits with the new meeting */
+  record CreateMeeting(String accountId, MeetingDraft draft, ChangeRecord record) implements MeetingCommand<Meeting> {
+    public CreateMeeting(String accountId, MeetingDraft draft) {
+      this(accountId, draft, null);
+    }
+
     @Override
     public Future<Meeting> execute(MeetingSql sql) {
       return sql.create(this);
@@ -38,17 +43,29 @@ public sealed interface MeetingCommand<R> {
     }
   }
 
-  /** @param expectedVersion {@code null} when the caller does not care (no If-Match) */
-  record UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change)
-      implements MeetingCommand<Meeting> {
+  /**
+   * @param expectedVersion {@code null} when the caller does not care (no If-Match)
+   * @param record          {@code null}, or what commits with the change
+   */
+  record UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change,
+                       ChangeRecord record) implements MeetingCommand<Meeting> {
+    public UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change) {
+      this(accountId, meetingId, expectedVersion, change, null);
+    }
+
     @Override
     public Future<Meeting> execute(MeetingSql sql) {
       return sql.update(this);
     }
   }
 
-  record CancelMeeting(String accountId, String meetingId, Integer expectedVersion)
+  /** @param record {@code null}, or what commits with the cancellation */
+  record CancelMeeting(String accountId, String meetingId, Integer expectedVersion, ChangeRecord record)
       implements MeetingCommand<Meeting> {
+    public CancelMeeting(String accountId, String meetingId, Integer expectedVersion) {
+      this(accountId, meetingId, expectedVersion, null);
+    }
+
     @Override
     public Future<Meeting> execute(MeetingSql sql) {
       return sql.cancel(this);

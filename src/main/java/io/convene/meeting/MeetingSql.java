@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -28,7 +29,9 @@ import java.util.function.Function;
 /**
  * The one home of the SQL for meetings. Every statement is scoped by tenant. A change is one
  * statement: the meeting row, its events, their webhook deliveries and the calendar job commit
- * together (see {@link Outbox}), and the row is locked only while that statement runs.
+ * together (see {@link Outbox}), and the row is locked only while that statement runs. A change that
+ * must keep a {@link ChangeRecord} (the answer to an Idempotency-Key) runs in a transaction that
+ * writes the record too.
  *
  * <p>Changes of an existing meeting are optimistic: the store reads the meeting, works out the
  * change, and writes it on condition that the row is still at the version it read. A concurrent
@@ -70,12 +73,22 @@ public final class MeetingSql {
       + " SELECT (SELECT count(*) FROM changed) AS changed," + Outbox.QUEUED_COLUMNS + "," + CONNECTION_COLUMN;
 
   private final SqlClient client;
+  private final Pool transactions;
   private final Vertx vertx;
 
-  /** @param vertx where the workers of this process are woken when a change queued work for them */
-  public MeetingSql(SqlClient client, Vertx vertx) {
+  /**
+   * @param client       what every statement runs on, unless a change must commit with a record
+   * @param transactions where a change and its {@link ChangeRecord} commit together
+   * @param vertx        where the workers of this process are woken when a change queued work for them
+   */
+  public MeetingSql(SqlClient client, Pool transactions, Vertx vertx) {
     this.client = client;
+    this.transactions = transactions;
     this.vertx = vertx;
+  }
+
+  /** A committed change: the meeting it left, and what it queued for the workers. */
+  private record Changed(Meeting meeting, Outbox.Queued queued) {
   }
 
   Future<Meeting> create(CreateMeeting command) {
@@ -86,15 +99,33 @@ public final class MeetingSql {
         d.conferencing(), d.calendarConnectionId(), null, 1, now, now, CalendarSync.NONE);
     Tuple params = insertParams(draft);
     addEvents(params, List.of(MeetingEvent.scheduled(draft)));
-    return client.preparedQuery(CREATE).execute(params).map(rows -> {
+    return commit(command.record(), sql -> sql.preparedQuery(CREATE).execute(params).map(rows -> {
       Row row = rows.iterator().next();
-      announce(row);
-      return withSeq(draft, row.getLong("seq")).withCalendarSync(CalendarSync.fromRow(row));
+      return new Changed(withSeq(draft, row.getLong("seq")).withCalendarSync(CalendarSync.fromRow(row)),
+          Outbox.Queued.of(row));
+    }));
+  }
+
+  /**
+   * Runs a change on the loop's client (one statement commits it), or, with a record to keep, in a
+   * transaction that writes the record too; then wakes the workers it queued work for.
+   */
+  private Future<Meeting> commit(ChangeRecord record, Function<SqlClient, Future<Changed>> change) {
+    Future<Changed> committed = record == null ? change.apply(client)
+        : transactions.withTransaction(tx -> change.apply(tx)
+            .compose(changed -> record.write(tx, changed.meeting()).map(changed)));
+    return committed.map(changed -> {
+      Outbox.announce(vertx, changed.queued());
+      return changed.meeting();
     });
   }
 
   Future<Meeting> get(String accountId, String meetingId) {
-    return client.preparedQuery(SELECT_ONE)
+    return get(client, accountId, meetingId);
+  }
+
+  private static Future<Meeting> get(SqlClient sql, String accountId, String meetingId) {
+    return sql.preparedQuery(SELECT_ONE)
         .execute(Tuple.of(meetingId, accountId))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -152,7 +183,8 @@ public final class MeetingSql {
   }
 
   Future<Meeting> update(UpdateMeeting command) {
-    return change(command.accountId(), command.meetingId(), command.expectedVersion(), current -> {
+    return commit(command.record(), sql -> change(sql, command.accountId(), command.meetingId(),
+        command.expectedVersion(), current -> {
       Instant now = now();
       MeetingChange change = command.change();
       MeetingDraft d = change.apply(current);
@@ -173,14 +205,15 @@ public final class MeetingSql {
         events.add(MeetingEvent.cancelled(next));
       }
       return new Planned(next, events);
-    }, 1);
+    }, 1));
   }
 
   Future<Meeting> cancel(CancelMeeting command) {
-    return change(command.accountId(), command.meetingId(), command.expectedVersion(), current -> {
-      Meeting next = cancelled(current, now());
-      return new Planned(next, List.of(MeetingEvent.cancelled(next)));
-    }, 1);
+    return commit(command.record(), sql -> change(sql, command.accountId(), command.meetingId(),
+        command.expectedVersion(), current -> {
+          Meeting next = cancelled(current, now());
+          return new Planned(next, List.of(MeetingEvent.cancelled(next)));
+        }, 1));
   }
 
   Future<OffsetDateTime> databaseTime() {
@@ -192,9 +225,9 @@ public final class MeetingSql {
   }
 
   /** One round: read, check, plan, and write on condition; another round when the row moved on. */
-  private Future<Meeting> change(String accountId, String meetingId, Integer expectedVersion,
-                                 Function<Meeting, Planned> plan, int round) {
-    return get(accountId, meetingId).compose(current -> {
+  private static Future<Changed> change(SqlClient sql, String accountId, String meetingId, Integer expectedVersion,
+                                        Function<Meeting, Planned> plan, int round) {
+    return get(sql, accountId, meetingId).compose(current -> {
       if (current.cancelled()) {
         throw new MeetingStoreException(Kind.CANCELLED, "meeting " + meetingId + " is cancelled");
       }
@@ -205,23 +238,19 @@ public final class MeetingSql {
       Planned planned = plan.apply(current);
       Tuple params = updateParams(planned.next()).addValue(current.version());
       addEvents(params, planned.events());
-      return client.preparedQuery(CHANGE).execute(params).compose(rows -> {
+      return sql.preparedQuery(CHANGE).execute(params).compose(rows -> {
         Row row = rows.iterator().next();
         if (row.getLong("changed") > 0) {
-          announce(row);
-          return Future.succeededFuture(planned.next().withCalendarSync(CalendarSync.fromRow(row)));
+          return Future.succeededFuture(new Changed(planned.next().withCalendarSync(CalendarSync.fromRow(row)),
+              Outbox.Queued.of(row)));
         }
         if (round >= MAX_ROUNDS) {
           return Future.failedFuture(new MeetingStoreException(Kind.UNAVAILABLE,
               "meeting " + meetingId + " kept changing under " + MAX_ROUNDS + " attempts; retry"));
         }
-        return change(accountId, meetingId, expectedVersion, plan, round + 1);
+        return change(sql, accountId, meetingId, expectedVersion, plan, round + 1);
       });
     });
-  }
-
-  private void announce(Row row) {
-    Outbox.announce(vertx, Outbox.Queued.of(row));
   }
 
   /** The events as the four parallel arrays {@link Outbox#appendAfterChange} takes. */

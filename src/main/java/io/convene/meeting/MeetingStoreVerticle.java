@@ -37,7 +37,7 @@ public final class MeetingStoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    sql = new MeetingSql(database.loopClient(vertx, connections), vertx);
+    sql = new MeetingSql(database.loopClient(vertx, connections), database.pool(vertx), vertx);
     return vertx.eventBus().<MeetingCommand<?>>localConsumer(addressOfThisLoop(), this::handle).completion()
         .compose(v -> vertx.eventBus().<MeetingCommand<?>>localConsumer(ADDRESS, this::handle).completion());
   }

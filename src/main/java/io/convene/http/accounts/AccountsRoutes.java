@@ -4,10 +4,12 @@ import io.convene.calendar.CalendarConnections;
 import io.convene.config.ConveneConfig;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
+import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Preconditions;
 import io.convene.http.Responses;
 import io.convene.http.accounts.AccountsJson.MeetingBody;
+import io.convene.meeting.Meeting;
 import io.convene.meeting.MeetingChange;
 import io.convene.meeting.MeetingChange.Replace;
 import io.convene.meeting.MeetingCommand.CancelMeeting;
@@ -77,8 +79,9 @@ public final class AccountsRoutes {
     }
     String accountId = Tenant.of(ctx).accountId();
     requireOwnConnection(accountId, body.draft().calendarConnectionId())
-        .compose(ok -> store.send(new CreateMeeting(accountId, body.draft())))
-        .onSuccess(m -> Responses.meeting(ctx, 201, m, AccountsJson.success(AccountsJson.meeting(m))))
+        .compose(ok -> store.send(new CreateMeeting(accountId, body.draft(),
+            Idempotency.recordWithChange(ctx, 201, AccountsRoutes::answer))))
+        .onSuccess(m -> Responses.meeting(ctx, 201, m, answer(m)))
         .onFailure(e -> ctx.fail(failure(e, null)));
   }
 
@@ -92,22 +95,28 @@ public final class AccountsRoutes {
     Replace change = new Replace(body.draft(), body.cancelled(), MeetingChange.DEFAULT_UPDATE_REASON);
     requireOwnConnection(accountId, body.draft().calendarConnectionId())
         .compose(ok -> store.send(new UpdateMeeting(accountId, meetingId, Preconditions.expectedVersion(ctx, meetingId),
-            change)))
-        .onSuccess(m -> Responses.meeting(ctx, 200, m, AccountsJson.success(AccountsJson.meeting(m))))
+            change, Idempotency.recordWithChange(ctx, 200, AccountsRoutes::answer))))
+        .onSuccess(m -> Responses.meeting(ctx, 200, m, answer(m)))
         .onFailure(e -> ctx.fail(failure(e, meetingId)));
   }
 
   private void cancel(RoutingContext ctx) {
     String meetingId = ctx.pathParam("meetingId");
-    store.send(new CancelMeeting(Tenant.of(ctx).accountId(), meetingId, Preconditions.expectedVersion(ctx, meetingId)))
-        .onSuccess(m -> Responses.meeting(ctx, 200, m, AccountsJson.success(AccountsJson.meeting(m))))
+    store.send(new CancelMeeting(Tenant.of(ctx).accountId(), meetingId, Preconditions.expectedVersion(ctx, meetingId),
+            Idempotency.recordWithChange(ctx, 200, AccountsRoutes::answer)))
+        .onSuccess(m -> Responses.meeting(ctx, 200, m, answer(m)))
         .onFailure(e -> ctx.fail(failure(e, meetingId)));
+  }
+
+  /** A meeting as every meeting route of this surface answers it. */
+  private static JsonObject answer(Meeting m) {
+    return AccountsJson.success(AccountsJson.meeting(m));
   }
 
   private void get(RoutingContext ctx) {
     String meetingId = ctx.pathParam("meetingId");
     store.send(new GetMeeting(Tenant.of(ctx).accountId(), meetingId))
-        .onSuccess(m -> Responses.meeting(ctx, 200, m, AccountsJson.success(AccountsJson.meeting(m))))
+        .onSuccess(m -> Responses.meeting(ctx, 200, m, answer(m)))
         .onFailure(e -> ctx.fail(failure(e, meetingId)));
   }
 

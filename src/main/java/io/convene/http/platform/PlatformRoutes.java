@@ -6,6 +6,7 @@ import io.convene.calendar.OAuthStates;
 import io.convene.config.ConveneConfig;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
+import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Preconditions;
 import io.convene.http.Responses;
@@ -101,7 +102,8 @@ public final class PlatformRoutes {
     // The meeting goes on the calendar of the first attendee, in request order, who connected one.
     calendars.firstConnected(accountId, attendees)
         .compose(connectionId -> store.send(new CreateMeeting(accountId, new MeetingDraft(title, description,
-            location == null ? DEFAULT_LOCATION : location, start, end, List.of(), people, null, null, connectionId))))
+            location == null ? DEFAULT_LOCATION : location, start, end, List.of(), people, null, null, connectionId),
+            Idempotency.recordWithChange(ctx, 200, PlatformJson::scheduled))))
         .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.scheduled(m)))
         .onFailure(e -> ctx.fail(failure(e, null)));
   }
@@ -119,14 +121,15 @@ public final class PlatformRoutes {
     Reschedule change = new Reschedule(start, end, attendees,
         reason == null || reason.isBlank() ? MeetingChange.DEFAULT_RESCHEDULE_REASON : reason);
     store.send(new UpdateMeeting(Tenant.of(ctx).accountId(), meetingId,
-            Preconditions.expectedVersion(ctx, meetingId), change))
+            Preconditions.expectedVersion(ctx, meetingId), change, Idempotency.recordWithChange(ctx, 200, PlatformJson::updated)))
         .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.updated(m)))
         .onFailure(e -> ctx.fail(failure(e, meetingId)));
   }
 
   private void cancel(RoutingContext ctx) {
     String meetingId = ctx.pathParam("meetingId");
-    store.send(new CancelMeeting(Tenant.of(ctx).accountId(), meetingId, Preconditions.expectedVersion(ctx, meetingId)))
+    store.send(new CancelMeeting(Tenant.of(ctx).accountId(), meetingId, Preconditions.expectedVersion(ctx, meetingId),
+            Idempotency.recordWithChange(ctx, 200, PlatformJson::cancelled)))
         .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.cancelled(m)))
         .onFailure(e -> ctx.fail(failure(e, meetingId)));
   }
