@@ -73,15 +73,6 @@ public final class CalendarConnections {
         .map(rows -> rows.size() == 0 ? null : ConnectionRef.fromJson(rows.iterator().next().getJsonObject("ref")));
   }
 
-  /** The Platform API's rule: the first of these emails, in their order, with a live connection; else {@code null}. */
-  public Future<String> firstConnected(String accountId, List<String> emails) {
-    String[] keys = emails.stream().map(e -> e.toLowerCase(Locale.ROOT)).toArray(String[]::new);
-    return pool.preparedQuery("SELECT id FROM calendar_connections WHERE account_id = $1 AND email_key = ANY($2)"
-            + " AND revoked_at IS NULL ORDER BY array_position($2, email_key) LIMIT 1")
-        .execute(Tuple.tuple().addValue(accountId).addValue(keys))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("id"));
-  }
-
   /** The Platform API's list items, live connections only, oldest first. */
   public Future<JsonArray> list(String accountId) {
     return pool.preparedQuery("SELECT " + LIST_COLUMNS + " FROM calendar_connections"

@@ -12,10 +12,15 @@ public sealed interface MeetingCommand<R> {
 
   Future<R> execute(MeetingSql sql);
 
-  /** @param record {@code null}, or what commits with the new meeting */
-  record CreateMeeting(String accountId, MeetingDraft draft, ChangeRecord record) implements MeetingCommand<Meeting> {
+  /**
+   * @param onAttendeeCalendar the Platform API's rule: the meeting goes on the calendar of the first attendee,
+   *                           in their order, with a live connection (the draft then names no connection)
+   * @param record             {@code null}, or what commits with the new meeting
+   */
+  record CreateMeeting(String accountId, MeetingDraft draft, boolean onAttendeeCalendar, ChangeRecord record)
+      implements MeetingCommand<Meeting> {
     public CreateMeeting(String accountId, MeetingDraft draft) {
-      this(accountId, draft, null);
+      this(accountId, draft, false, null);
     }
 
     @Override

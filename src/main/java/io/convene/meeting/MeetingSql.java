@@ -52,16 +52,26 @@ public final class MeetingSql {
       + " end_at, end_offset, hosts, attendees, notes, conferencing, calendar_connection_id, cancelled_at,"
       + " cancelled_by, cancel_reason, version, created_at, updated_at" + CALENDAR_COLUMNS;
   static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM meetings WHERE id = $1 AND account_id = $2";
-  /** The connection a changed meeting names, as its calendar state shows it; {@code $15} is its id. */
-  private static final String CONNECTION_COLUMN = " (SELECT " + ConnectionRef.JSON + " FROM calendar_connections c"
-      + " WHERE c.id = $15::text AND c.account_id = $2) AS calendar_connection";
+  /** The connection the changed meeting names, as its calendar state shows it. */
+  private static final String CONNECTION_COLUMN = " (SELECT " + ConnectionRef.JSON + " FROM changed m"
+      + " JOIN calendar_connections c ON c.id = m.calendar_connection_id AND c.account_id = m.account_id)"
+      + " AS calendar_connection";
+  /**
+   * A new meeting, on the connection {@code $15}, or else on that of the first of the emails {@code $22}
+   * (in their order) with a live connection, when given.
+   */
   static final String CREATE = "WITH changed AS (INSERT INTO meetings (id, account_id, title, description, location,"
       + " start_at, start_offset, end_at, end_offset, hosts, attendees, attendee_emails, notes, conferencing,"
       + " calendar_connection_id, version, created_at, updated_at)"
-      + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)"
+      + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+      + "  COALESCE($15::text, (SELECT k.id FROM calendar_connections k WHERE k.account_id = $2"
+      + "   AND k.email_key = ANY ($22::text[]) AND k.revoked_at IS NULL"
+      + "   ORDER BY array_position($22::text[], k.email_key) LIMIT 1)),"
+      + "  $16, $17, $17)"
       + " RETURNING id, account_id, seq, version, calendar_connection_id),"
       + Outbox.appendAfterChange(18, 17) + "," + Outbox.QUEUE_CALENDAR_JOB
-      + " SELECT (SELECT seq FROM changed) AS seq," + Outbox.QUEUED_COLUMNS + "," + CONNECTION_COLUMN;
+      + " SELECT (SELECT seq FROM changed) AS seq, (SELECT calendar_connection_id FROM changed),"
+      + Outbox.QUEUED_COLUMNS + "," + CONNECTION_COLUMN;
   /** Writes the meeting as the change left it, if it is still at version {@code $21}. */
   static final String CHANGE = "WITH changed AS (UPDATE meetings SET title = $3, description = $4, location = $5,"
       + " start_at = $6, start_offset = $7, end_at = $8, end_offset = $9, hosts = $10, attendees = $11,"
@@ -99,10 +109,11 @@ public final class MeetingSql {
         d.conferencing(), d.calendarConnectionId(), null, 1, now, now, CalendarSync.NONE);
     Tuple params = insertParams(draft);
     addEvents(params, List.of(MeetingEvent.scheduled(draft)));
+    params.addValue(command.onAttendeeCalendar() ? emailKeys(draft) : null);
     return commit(command.record(), sql -> sql.preparedQuery(CREATE).execute(params).map(rows -> {
       Row row = rows.iterator().next();
-      return new Changed(withSeq(draft, row.getLong("seq")).withCalendarSync(CalendarSync.fromRow(row)),
-          Outbox.Queued.of(row));
+      return new Changed(created(draft, row.getLong("seq"), row.getString("calendar_connection_id"))
+          .withCalendarSync(CalendarSync.fromRow(row)), Outbox.Queued.of(row));
     }));
   }
 
@@ -275,9 +286,10 @@ public final class MeetingSql {
         new Cancellation(now, m.accountId(), CANCEL_REASON), m.version() + 1, m.createdAt(), now, m.calendarSync());
   }
 
-  private static Meeting withSeq(Meeting m, long seq) {
+  /** The new meeting as its insert left it: its list position and the connection it landed on. */
+  private static Meeting created(Meeting m, long seq, String calendarConnectionId) {
     return new Meeting(m.id(), m.accountId(), seq, m.title(), m.description(), m.location(), m.start(), m.end(),
-        m.hosts(), m.attendees(), m.notes(), m.conferencing(), m.calendarConnectionId(), m.cancellation(),
+        m.hosts(), m.attendees(), m.notes(), m.conferencing(), calendarConnectionId, m.cancellation(),
         m.version(), m.createdAt(), m.updatedAt(), m.calendarSync());
   }
 

@@ -79,7 +79,7 @@ public final class AccountsRoutes {
     }
     String accountId = Tenant.of(ctx).accountId();
     requireOwnConnection(accountId, body.draft().calendarConnectionId())
-        .compose(ok -> store.send(new CreateMeeting(accountId, body.draft(),
+        .compose(ok -> store.send(new CreateMeeting(accountId, body.draft(), false,
             Idempotency.recordWithChange(ctx, 201, AccountsRoutes::answer))))
         .onSuccess(m -> Responses.meeting(ctx, 201, m, answer(m)))
         .onFailure(e -> ctx.fail(failure(e, null)));

@@ -56,17 +56,14 @@ public final class PlatformRoutes {
   private final Tenants tenants;
   private final PlatformSettings settings;
   private final WebhookTargets webhookTargets;
-  private final CalendarConnections calendars;
   private final int maxAttendees;
 
   private PlatformRoutes(MeetingStore store, Tenants tenants, PlatformSettings settings, WebhookTargets webhookTargets,
-                         CalendarConnections calendars,
                          int maxAttendees) {
     this.store = store;
     this.tenants = tenants;
     this.settings = settings;
     this.webhookTargets = webhookTargets;
-    this.calendars = calendars;
     this.maxAttendees = maxAttendees;
   }
 
@@ -74,7 +71,7 @@ public final class PlatformRoutes {
   public static void mount(Router router, MeetingStore store, Tenants tenants, PlatformSettings settings,
                            WebhookTargets webhookTargets, CalendarConnections calendars, OAuthStates oauthStates,
                            GoogleCalendarClient google, ConveneConfig config) {
-    PlatformRoutes routes = new PlatformRoutes(store, tenants, settings, webhookTargets, calendars, config.maxAttendees());
+    PlatformRoutes routes = new PlatformRoutes(store, tenants, settings, webhookTargets, config.maxAttendees());
     CalendarRoutes.mount(router, calendars, oauthStates, settings, google);
     router.post("/v1/schedule").handler(routes::schedule);
     router.get("/v1/meetings").handler(routes::list);
@@ -100,10 +97,9 @@ public final class PlatformRoutes {
     attendees.forEach(email -> people.add(Person.withEmail(email)));
     String accountId = Tenant.of(ctx).accountId();
     // The meeting goes on the calendar of the first attendee, in request order, who connected one.
-    calendars.firstConnected(accountId, attendees)
-        .compose(connectionId -> store.send(new CreateMeeting(accountId, new MeetingDraft(title, description,
-            location == null ? DEFAULT_LOCATION : location, start, end, List.of(), people, null, null, connectionId),
-            Idempotency.recordWithChange(ctx, 200, PlatformJson::scheduled))))
+    store.send(new CreateMeeting(accountId, new MeetingDraft(title, description,
+            location == null ? DEFAULT_LOCATION : location, start, end, List.of(), people, null, null, null), true,
+            Idempotency.recordWithChange(ctx, 200, PlatformJson::scheduled)))
         .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.scheduled(m)))
         .onFailure(e -> ctx.fail(failure(e, null)));
   }
