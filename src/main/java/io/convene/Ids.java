@@ -5,19 +5,21 @@ import java.security.SecureRandom;
 /** Random identifiers and secrets: a prefix that says what the thing is, then base62 characters. */
 public final class Ids {
   private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /** One generator per thread: a shared SecureRandom is synchronised, and every request makes ids. */
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
 
   private Ids() {
   }
 
-  /** One call into the shared SecureRandom per id (it is synchronised), then rejection sampling. */
+  /** One call into this thread's SecureRandom per id, then rejection sampling. */
   public static String random(String prefix, int length) {
     StringBuilder out = new StringBuilder(prefix.length() + length).append(prefix);
+    SecureRandom random = RANDOM.get();
     byte[] bytes = new byte[length * 2];
     int used = bytes.length;
     while (out.length() < prefix.length() + length) {
       if (used == bytes.length) {
-        RANDOM.nextBytes(bytes);
+        random.nextBytes(bytes);
         used = 0;
       }
       int b = bytes[used++] & 0xff;

@@ -14,9 +14,14 @@ public final class PathGuard implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (isPlain(path)) {
+      ctx.next();
+      return;
+    }
     String decoded;
     try {
-      decoded = URLDecoder.decode(ctx.request().path(), StandardCharsets.UTF_8);
+      decoded = URLDecoder.decode(path, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       ctx.fail(ApiException.badRequest("invalid_path", "the request path has broken percent-encoding", null));
       return;
@@ -26,5 +31,16 @@ public final class PathGuard implements Handler<RoutingContext> {
       return;
     }
     ctx.next();
+  }
+
+  /** Visible ASCII without escapes (nearly every request): nothing to decode, nothing to refuse. */
+  private static boolean isPlain(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c <= 0x20 || c >= 0x7f || c == '%' || c == '+') {
+        return false;
+      }
+    }
+    return true;
   }
 }
