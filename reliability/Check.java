@@ -216,8 +216,9 @@ public class Check {
               rs.getObject(5) == null ? null : rs.getLong(5));
           d.deliveries.computeIfAbsent(dl.eventId(), k -> new ArrayList<>()).add(dl);
         });
-        query(c, "SELECT d.event_id, count(*) FROM webhook_attempts a JOIN webhook_deliveries d ON d.id = a.delivery_id"
-            + " WHERE d.account_id = ? GROUP BY d.event_id", account, rs -> {
+        // Every attempt that ended is counted on its delivery (a first success has no webhook_attempts row).
+        query(c, "SELECT event_id, sum(attempts) FROM webhook_deliveries"
+            + " WHERE account_id = ? GROUP BY event_id", account, rs -> {
           d.attemptsByEvent.put(rs.getString(1), rs.getLong(2));
           d.attempts += rs.getLong(2);
         });

@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,11 @@ import java.util.TreeMap;
 
 /**
  * The one home of the SQL for {@code webhook_deliveries} and {@code webhook_attempts}: the outbox the
- * delivery workers claim, and the log the APIs show. Deliveries are created by the fan-out trigger
- * on {@code events} (V6 migration) in the transaction of the change, and here for the test event and
- * redeliveries; inserting one notifies {@value WebhookDeliveryVerticle#CHANNEL} at commit.
+ * delivery workers claim, and the log the APIs show. Deliveries are created with their event, in the
+ * statement that appends it ({@link io.convene.outbox.Outbox}), and here for the test event and
+ * redeliveries; inserting one notifies {@value WebhookDeliveryVerticle#CHANNEL} at commit. An attempt
+ * gets a row of its own only when it tells more than the delivery's row: a delivery that succeeded at
+ * its first attempt shows that attempt from its own columns.
  */
 public final class WebhookDeliveries {
   public static final String PENDING = "pending";
@@ -33,7 +36,7 @@ public final class WebhookDeliveries {
   /** What a log shows of one delivery: its latest attempt and where it stands. */
   public record Delivery(String id, long seq, String eventId, String eventType, OffsetDateTime createdAt, String status,
                          Integer responseCode, int attempts, Integer durationMs, String error, String url,
-                         OffsetDateTime nextAttemptAt) {
+                         OffsetDateTime nextAttemptAt, OffsetDateTime lastAttemptAt) {
   }
 
   public record Attempt(OffsetDateTime at, String url, Integer responseCode, int durationMs, String error,
@@ -91,7 +94,7 @@ public final class WebhookDeliveries {
   static final int LEASE_MARGIN_SECONDS = 10;
 
   private static final String LOG_COLUMNS = "d.id, d.seq, d.event_id, ev.type AS event_type, d.created_at, d.status,"
-      + " d.response_code, d.attempts, d.duration_ms, d.error, d.url, d.next_attempt_at";
+      + " d.response_code, d.attempts, d.duration_ms, d.error, d.url, d.next_attempt_at, d.last_attempt_at";
   // Per enabled endpoint, its oldest due deliveries up to its bound (counting those this worker
   // already sends), by index, locked, skipping rows another instance is claiming; then the oldest of
   // those. Rows are locked where they are found: a second lookup of the chosen ids ("id IN (...)")
@@ -128,9 +131,9 @@ public final class WebhookDeliveries {
   private static final String RECORD = "UPDATE webhook_deliveries d SET status = u.status,"
       + " next_attempt_at = CASE WHEN u.status = 'pending' THEN now() + u.delay_ms * interval '1 millisecond' END,"
       + " lease_until = NULL, lease_token = NULL, attempts = d.attempts + 1, url = u.url, response_code = u.code,"
-      + " duration_ms = u.duration_ms, error = u.error, updated_at = now()"
-      + " FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::int[], $8::text[])"
-      + "  AS u(id, token, status, delay_ms, url, code, duration_ms, error)"
+      + " duration_ms = u.duration_ms, error = u.error, last_attempt_at = u.started_at, updated_at = now()"
+      + " FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::int[], $8::text[],"
+      + "  $9::timestamptz[]) AS u(id, token, status, delay_ms, url, code, duration_ms, error, started_at)"
       + " WHERE d.id = u.id AND d.lease_token = u.token RETURNING d.id";
   private static final String RELEASE = "UPDATE webhook_deliveries d SET lease_until = NULL, lease_token = NULL"
       + " FROM unnest($1::text[], $2::text[]) AS u(id, token) WHERE d.id = u.id AND d.lease_token = u.token";
@@ -211,7 +214,6 @@ public final class WebhookDeliveries {
     Integer[] codes = new Integer[n];
     Integer[] durations = new Integer[n];
     String[] errors = new String[n];
-    String[] snippets = new String[n];
     for (int i = 0; i < n; i++) {
       Finished f = batch.get(i);
       ids[i] = f.claimed().id();
@@ -223,20 +225,54 @@ public final class WebhookDeliveries {
       codes[i] = f.outcome().statusCode();
       durations[i] = f.outcome().durationMs();
       errors[i] = f.outcome().error();
-      snippets[i] = f.outcome().snippet();
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_ATTEMPTS)
-        .execute(Tuple.of(ids, startedAt, urls, codes, durations, errors).addValue(snippets))
-        .compose(r -> conn.preparedQuery(RECORD).execute(Tuple.of(ids, tokens, statuses, delays, urls, codes)
-            .addValue(durations).addValue(errors)))
+    return pool.withTransaction(conn -> conn.preparedQuery(RECORD)
+        .execute(Tuple.of(ids, tokens, statuses, delays, urls, codes).addValue(durations).addValue(errors)
+            .addValue(startedAt))
         .compose(rows -> {
           Set<String> owned = new HashSet<>();
           rows.forEach(row -> owned.add(row.getString(0)));
           String[] lost = batch.stream().map(f -> f.claimed().id()).filter(id -> !owned.contains(id)).toArray(String[]::new);
           Future<Void> counted = lost.length == 0 ? Future.succeededFuture()
               : conn.preparedQuery(COUNT_ONLY).execute(Tuple.of((Object) lost)).mapEmpty();
-          return counted.compose(v -> endpointsAfter(conn, batch, owned));
+          List<Finished> logged = batch.stream().filter(f -> needsAttemptRow(f, owned)).toList();
+          return counted.compose(v -> insertAttempts(conn, logged)).compose(v -> endpointsAfter(conn, batch, owned));
         }));
+  }
+
+  /**
+   * A first attempt that succeeded, recorded on its delivery, is that row itself; every other attempt
+   * (and one whose delivery another worker owns now) is logged on its own.
+   */
+  private static boolean needsAttemptRow(Finished f, Set<String> owned) {
+    return f.claimed().attempts() > 0 || !SUCCESS.equals(f.verdict().status()) || !owned.contains(f.claimed().id());
+  }
+
+  private static Future<Void> insertAttempts(SqlClient conn, List<Finished> attempts) {
+    if (attempts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    int n = attempts.size();
+    String[] ids = new String[n];
+    OffsetDateTime[] startedAt = new OffsetDateTime[n];
+    String[] urls = new String[n];
+    Integer[] codes = new Integer[n];
+    Integer[] durations = new Integer[n];
+    String[] errors = new String[n];
+    String[] snippets = new String[n];
+    for (int i = 0; i < n; i++) {
+      Finished f = attempts.get(i);
+      ids[i] = f.claimed().id();
+      startedAt[i] = f.outcome().startedAt().atOffset(ZoneOffset.UTC);
+      urls[i] = f.outcome().url();
+      codes[i] = f.outcome().statusCode();
+      durations[i] = f.outcome().durationMs();
+      errors[i] = f.outcome().error();
+      snippets[i] = f.outcome().snippet();
+    }
+    return conn.preparedQuery(INSERT_ATTEMPTS)
+        .execute(Tuple.of(ids, startedAt, urls, codes, durations, errors).addValue(snippets))
+        .mapEmpty();
   }
 
   /** Each endpoint's streak follows its attempts in order; endpoints in a stable order, so that batches never deadlock. */
@@ -315,12 +351,21 @@ public final class WebhookDeliveries {
         .map(rows -> rows.size() == 0 ? null : delivery(rows.iterator().next()));
   }
 
-  public Future<List<Attempt>> attempts(String deliveryId) {
-    return pool.preparedQuery(ATTEMPTS).execute(Tuple.of(deliveryId)).map(rows -> {
-      List<Attempt> out = new ArrayList<>(rows.size());
+  /**
+   * Every attempt of the delivery, oldest first: the logged ones, and the successful one its own row
+   * holds when that one was not logged on its own.
+   */
+  public Future<List<Attempt>> attempts(Delivery delivery) {
+    return pool.preparedQuery(ATTEMPTS).execute(Tuple.of(delivery.id())).map(rows -> {
+      List<Attempt> out = new ArrayList<>(rows.size() + 1);
       for (Row row : rows) {
         out.add(new Attempt(row.getOffsetDateTime("attempted_at"), row.getString("url"), row.getInteger("response_code"),
             row.getInteger("duration_ms"), row.getString("error"), row.getString("response_snippet")));
+      }
+      if (SUCCESS.equals(delivery.status()) && out.size() < delivery.attempts()) {
+        out.add(new Attempt(delivery.lastAttemptAt(), delivery.url(), delivery.responseCode(), delivery.durationMs(),
+            null, null));
+        out.sort(Comparator.comparing(Attempt::at));
       }
       return out;
     });
@@ -374,6 +419,6 @@ public final class WebhookDeliveries {
     return new Delivery(row.getString("id"), row.getLong("seq"), row.getString("event_id"), row.getString("event_type"),
         row.getOffsetDateTime("created_at"), row.getString("status"), row.getInteger("response_code"),
         row.getInteger("attempts"), row.getInteger("duration_ms"), row.getString("error"), row.getString("url"),
-        row.getOffsetDateTime("next_attempt_at"));
+        row.getOffsetDateTime("next_attempt_at"), row.getOffsetDateTime("last_attempt_at"));
   }
 }

@@ -218,6 +218,30 @@ class WebhookDeliveryTest {
     assertEquals(4, receiver.requests().size());
   }
 
+  /** A first attempt that succeeds is kept on the delivery's own row; the log shows it all the same. */
+  @Test
+  void aFirstAttemptThatSucceedsIsLoggedFromTheDeliveryItself() {
+    Receiver receiver = receiver(Receiver.answering(200));
+    configure(new JsonObject().put("url", receiver.url()));
+    schedule();
+    receiver.await(0);
+    JsonObject entry = newestWhen(e -> "success".equals(e.getString("status")));
+    assertEquals(1, entry.getInteger("attempts"));
+
+    JsonArray attempts = attemptLog(entry.getString("id"));
+    assertEquals(1, attempts.size(), attempts.encode());
+    JsonObject only = attempts.getJsonObject(0);
+    assertEquals(Set.of("timestamp", "url", "response_code", "duration_ms", "error", "response_body"), only.fieldNames());
+    assertEquals(receiver.url(), only.getString("url"));
+    assertEquals(200, only.getInteger("response_code"));
+    assertEquals(entry.getInteger("duration_ms"), only.getInteger("duration_ms"));
+    assertNull(only.getValue("error"));
+    assertNull(only.getValue("response_body"));
+    assertTrue(only.getString("timestamp").matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), only.encode());
+    assertEquals(0L, app.database.pool(vertx).preparedQuery("SELECT count(*) FROM webhook_attempts WHERE delivery_id = $1")
+        .execute(Tuple.of(entry.getString("id"))).await().iterator().next().getLong(0), "no row of its own");
+  }
+
   @Test
   void retriesStopAtMaxRetriesAndTheDeliveryIsFailed() {
     Receiver receiver = receiver(Receiver.answering(500));

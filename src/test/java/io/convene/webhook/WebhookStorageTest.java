@@ -74,6 +74,9 @@ class WebhookStorageTest {
       Eventually.until(vertx, () -> calls.get("/v1/platform/webhook/logs?status=success").map(r ->
           r.bodyAsJsonObject().getJsonArray("deliveries")), d -> d.size() == 2);
       Pool pool = app.database.pool(vertx);
+      // A first attempt that succeeded has no row of its own: give each delivery a logged attempt.
+      pool.query("INSERT INTO webhook_attempts (delivery_id, attempted_at, url, response_code, duration_ms)"
+          + " SELECT id, now(), url, 500, 1 FROM webhook_deliveries").execute().await();
       pool.query("UPDATE webhook_deliveries SET updated_at = now() - interval '31 days'"
           + " WHERE seq = (SELECT min(seq) FROM webhook_deliveries)").execute().await();
 

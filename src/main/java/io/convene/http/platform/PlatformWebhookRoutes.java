@@ -139,7 +139,7 @@ public final class PlatformWebhookRoutes {
     String deliveryId = ctx.pathParam("deliveryId");
     deliveries.get(Tenant.of(ctx).accountId(), deliveryId)
         .compose(delivery -> delivery == null ? Future.failedFuture(deliveryNotFound(deliveryId))
-            : deliveries.attempts(delivery.id()).map(attempts -> {
+            : deliveries.attempts(delivery).map(attempts -> {
               JsonArray log = new JsonArray();
               attempts.forEach(a -> log.add(new JsonObject()
                   .put("timestamp", Rfc3339.formatUtc(a.at()))
