@@ -9,6 +9,7 @@ import io.convene.http.HttpVerticle;
 import io.convene.http.Idempotency;
 import io.convene.http.FailedAuthLimiter;
 import io.convene.http.RateLimiter;
+import io.convene.meeting.LastSeenMeetings;
 import io.convene.meeting.MeetingStoreVerticle;
 import io.convene.secrets.SecretBox;
 import io.convene.secrets.SecretsCheck;
@@ -93,6 +94,7 @@ public final class Application {
           ? new FailedAuthLimiter(config.authFailuresPerMinute()) : null;
       CredentialCache credentials = new CredentialCache(config.credentialCacheSize(),
           Duration.ofSeconds(config.credentialCacheTtlSeconds()));
+      LastSeenMeetings lastSeen = new LastSeenMeetings(config.meetingCacheSize());
       return vertx.executeBlocking(() -> {
             database.migrate();
             byte[] key = config.secretsKeyBytes();
@@ -103,8 +105,8 @@ public final class Application {
               .compose(tokens -> credentials.listen(vertx, database.connectOptions())
                   .map(v -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens, credentials))))
           .compose(services -> (config.bootstrap() ? bootstrap(vertx, services, console) : Future.<Void>succeededFuture())
-              .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database, storeConnectionsPerLoop(config)),
-                  perEventLoop))
+              .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database, storeConnectionsPerLoop(config),
+                  lastSeen), perEventLoop))
               .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
                   ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.<String>succeededFuture(null))
               .compose(id -> {

@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  * @param webhookEndpointConcurrency deliveries in flight at once to one endpoint from this node
  * @param credentialCacheSize        API keys and OAuth clients (known or unknown) kept in memory at most
  * @param credentialCacheTtlSeconds  how long one is kept: the bound on a revocation whose notification was lost
+ * @param meetingCacheSize           meetings kept as last seen, to work changes out from without reading first
  */
 public record ConveneConfig(
     String httpHost,
@@ -65,7 +66,8 @@ public record ConveneConfig(
     int webhookConcurrency,
     int webhookEndpointConcurrency,
     int credentialCacheSize,
-    int credentialCacheTtlSeconds) {
+    int credentialCacheTtlSeconds,
+    int meetingCacheSize) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
@@ -111,7 +113,8 @@ public record ConveneConfig(
         v.requiredInt("webhook_concurrency", 1, 10_000),
         v.requiredInt("webhook_endpoint_concurrency", 1, 1_000),
         v.requiredInt("credential_cache_size", 100, 10_000_000),
-        v.requiredInt("credential_cache_ttl_seconds", 1, 3_600));
+        v.requiredInt("credential_cache_ttl_seconds", 1, 3_600),
+        v.requiredInt("meeting_cache_size", 0, 10_000_000));
   }
 
   public boolean runs(String worker) {

@@ -33,10 +33,10 @@ import java.util.function.Function;
  * must keep a {@link ChangeRecord} (the answer to an Idempotency-Key) runs in a transaction that
  * writes the record too.
  *
- * <p>Changes of an existing meeting are optimistic: the store reads the meeting, works out the
- * change, and writes it on condition that the row is still at the version it read. A concurrent
- * change in between makes the write touch nothing; the store then reads again and retries, so every
- * round lets at least one writer through.
+ * <p>Changes of an existing meeting are optimistic: the store takes the meeting as this process last
+ * saw it ({@link LastSeenMeetings}) or reads it, works out the change, and writes it on condition that
+ * the row is still at that version. A concurrent change in between makes the write touch nothing; the
+ * store then reads again and retries, so every round lets at least one writer through.
  */
 public final class MeetingSql {
   public static final String CANCEL_REASON = "cancelled_by_platform";
@@ -84,16 +84,19 @@ public final class MeetingSql {
 
   private final SqlClient client;
   private final Pool transactions;
+  private final LastSeenMeetings lastSeen;
   private final Vertx vertx;
 
   /**
    * @param client       what every statement runs on, unless a change must commit with a record
    * @param transactions where a change and its {@link ChangeRecord} commit together
+   * @param lastSeen     what changes are worked out from when they can be
    * @param vertx        where the workers of this process are woken when a change queued work for them
    */
-  public MeetingSql(SqlClient client, Pool transactions, Vertx vertx) {
+  public MeetingSql(SqlClient client, Pool transactions, LastSeenMeetings lastSeen, Vertx vertx) {
     this.client = client;
     this.transactions = transactions;
+    this.lastSeen = lastSeen;
     this.vertx = vertx;
   }
 
@@ -126,13 +129,14 @@ public final class MeetingSql {
         : transactions.withTransaction(tx -> change.apply(tx)
             .compose(changed -> record.write(tx, changed.meeting()).map(changed)));
     return committed.map(changed -> {
+      lastSeen.saw(changed.meeting());
       Outbox.announce(vertx, changed.queued());
       return changed.meeting();
     });
   }
 
   Future<Meeting> get(String accountId, String meetingId) {
-    return get(client, accountId, meetingId);
+    return get(client, accountId, meetingId).onSuccess(lastSeen::saw);
   }
 
   private static Future<Meeting> get(SqlClient sql, String accountId, String meetingId) {
@@ -235,14 +239,24 @@ public final class MeetingSql {
   private record Planned(Meeting next, List<MeetingEvent> events) {
   }
 
-  /** One round: read, check, plan, and write on condition; another round when the row moved on. */
-  private static Future<Changed> change(SqlClient sql, String accountId, String meetingId, Integer expectedVersion,
-                                        Function<Meeting, Planned> plan, int round) {
-    return get(sql, accountId, meetingId).compose(current -> {
+  /**
+   * One round: take the meeting as last seen (or read it), check, plan, and write on condition that it
+   * is still at that version; another round, from a fresh read, when it moved on. A refusal (cancelled,
+   * If-Match) is only ever concluded from a fresh read.
+   */
+  private Future<Changed> change(SqlClient sql, String accountId, String meetingId, Integer expectedVersion,
+                                 Function<Meeting, Planned> plan, int round) {
+    Meeting seen = round == 1 ? lastSeen.get(accountId, meetingId) : null;
+    Future<Meeting> basis = seen != null ? Future.succeededFuture(seen) : get(sql, accountId, meetingId);
+    return basis.compose(current -> {
+      boolean refused = current.cancelled() || (expectedVersion != null && expectedVersion != current.version());
+      if (refused && seen != null) {
+        return change(sql, accountId, meetingId, expectedVersion, plan, round + 1);
+      }
       if (current.cancelled()) {
         throw new MeetingStoreException(Kind.CANCELLED, "meeting " + meetingId + " is cancelled");
       }
-      if (expectedVersion != null && expectedVersion != current.version()) {
+      if (refused) {
         throw new MeetingStoreException(Kind.VERSION_MISMATCH,
             "meeting " + meetingId + " is at version " + current.version() + ", not " + expectedVersion);
       }
@@ -255,6 +269,7 @@ public final class MeetingSql {
           return Future.succeededFuture(new Changed(planned.next().withCalendarSync(CalendarSync.fromRow(row)),
               Outbox.Queued.of(row)));
         }
+        lastSeen.forget(accountId, meetingId);
         if (round >= MAX_ROUNDS) {
           return Future.failedFuture(new MeetingStoreException(Kind.UNAVAILABLE,
               "meeting " + meetingId + " kept changing under " + MAX_ROUNDS + " attempts; retry"));

@@ -22,12 +22,17 @@ public final class MeetingStoreVerticle extends VerticleBase {
 
   private final Database database;
   private final int connections;
+  private final LastSeenMeetings lastSeen;
   private MeetingSql sql;
 
-  /** @param connections this instance's share of the database connections */
-  public MeetingStoreVerticle(Database database, int connections) {
+  /**
+   * @param connections this instance's share of the database connections
+   * @param lastSeen    shared by every instance of the process
+   */
+  public MeetingStoreVerticle(Database database, int connections, LastSeenMeetings lastSeen) {
     this.database = database;
     this.connections = connections;
+    this.lastSeen = lastSeen;
   }
 
   /** The address of the store instance on the calling thread's event loop. */
@@ -37,7 +42,7 @@ public final class MeetingStoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    sql = new MeetingSql(database.loopClient(vertx, connections), database.pool(vertx), vertx);
+    sql = new MeetingSql(database.loopClient(vertx, connections), database.pool(vertx), lastSeen, vertx);
     return vertx.eventBus().<MeetingCommand<?>>localConsumer(addressOfThisLoop(), this::handle).completion()
         .compose(v -> vertx.eventBus().<MeetingCommand<?>>localConsumer(ADDRESS, this::handle).completion());
   }
