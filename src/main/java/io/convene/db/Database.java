@@ -14,6 +14,12 @@ import org.flywaydb.core.Flyway;
  */
 public record Database(PgConnectOptions connectOptions, int poolSize) {
   static final int PIPELINING = 4;
+  /**
+   * Statements up to this long are prepared once per connection and kept; the client's default (2,048)
+   * left a change's statement (data-modifying CTEs, about 3,000 characters) to be parsed and planned
+   * again on every execution, three times its execution cost.
+   */
+  static final int CACHED_STATEMENT_MAX_LENGTH = 16_384;
 
   public static Database fromUrl(String url, int poolSize) {
     return new Database(PgConnectOptions.fromUri(url.replaceFirst("^postgres://", "postgresql://")), poolSize);
@@ -32,7 +38,8 @@ public record Database(PgConnectOptions connectOptions, int poolSize) {
   public Pool pool(Vertx vertx) {
     PgConnectOptions options = new PgConnectOptions(connectOptions)
         .setCachePreparedStatements(true)
-        .setPreparedStatementCacheMaxSize(512);
+        .setPreparedStatementCacheMaxSize(512)
+        .setPreparedStatementCacheSqlLimit(CACHED_STATEMENT_MAX_LENGTH);
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(poolSize).setShared(true).setName(poolName()))
         .connectingTo(options)
@@ -54,6 +61,7 @@ public record Database(PgConnectOptions connectOptions, int poolSize) {
     PgConnectOptions options = new PgConnectOptions(connectOptions)
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(512)
+        .setPreparedStatementCacheSqlLimit(CACHED_STATEMENT_MAX_LENGTH)
         .setPipeliningLimit(PIPELINING);
     return PgBuilder.client()
         .with(new PoolOptions().setMaxSize(connections))
