@@ -44,6 +44,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 public class BareService extends VerticleBase implements Handler<HttpServerRequest> {
   private static final String MEETINGS = "/v1/meetings/";
@@ -143,25 +144,15 @@ public class BareService extends VerticleBase implements Handler<HttpServerReque
   }
 
   private void read(HttpServerRequest req, String id) {
-    reads.preparedQuery(SELECT_MEETING).execute(Tuple.of(id, tenant)).onComplete(ar -> {
-      if (ar.failed()) {
-        fail(req, ar.cause());
-        return;
-      }
-      RowIterator<Row> rows = ar.result().iterator();
-      if (!rows.hasNext()) {
-        req.response().setStatusCode(404).end();
-        return;
-      }
-      Row row = rows.next();
+    query(req, reads, SELECT_MEETING, Tuple.of(id, tenant), row -> {
       ZoneOffset offset = ZoneOffset.ofTotalSeconds(row.getInteger(3));
-      answer(req, new JsonObject()
+      return new JsonObject()
           .put("meeting_id", row.getString(0))
           .put("start_time", RFC3339.format(row.getOffsetDateTime(1).withOffsetSameInstant(offset)))
           .put("end_time", RFC3339.format(row.getOffsetDateTime(2).withOffsetSameInstant(offset)))
           .put("attendees", row.getValue(4))
           .put("version", row.getInteger(5))
-          .put("updated_at", row.getOffsetDateTime(6).toString()));
+          .put("updated_at", row.getOffsetDateTime(6).toString());
     });
   }
 
@@ -201,7 +192,13 @@ public class BareService extends VerticleBase implements Handler<HttpServerReque
   private void write(HttpServerRequest req, String sql, String id, OffsetDateTime start, OffsetDateTime end,
                      JsonArray attendees, JsonObject event) {
     Tuple params = Tuple.of(id, tenant, start, end, start.getOffset().getTotalSeconds(), attendees, event);
-    writes.preparedQuery(sql).execute(params).onComplete(ar -> {
+    query(req, writes, sql, params, row -> new JsonObject().put("meeting_id", id).put("version", row.getInteger(0)));
+  }
+
+  /** Runs one statement and answers its first row as JSON, 404 when there is none. */
+  private static void query(HttpServerRequest req, SqlClient client, String sql, Tuple params,
+                            Function<Row, JsonObject> answer) {
+    client.preparedQuery(sql).execute(params).onComplete(ar -> {
       if (ar.failed()) {
         fail(req, ar.cause());
         return;
@@ -211,12 +208,8 @@ public class BareService extends VerticleBase implements Handler<HttpServerReque
         req.response().setStatusCode(404).end();
         return;
       }
-      answer(req, new JsonObject().put("meeting_id", id).put("version", rows.next().getInteger(0)));
+      req.response().putHeader(CONTENT_TYPE, APPLICATION_JSON).end(answer.apply(rows.next()).toBuffer());
     });
-  }
-
-  private static void answer(HttpServerRequest req, JsonObject json) {
-    req.response().putHeader(CONTENT_TYPE, APPLICATION_JSON).end(json.toBuffer());
   }
 
   private static void fail(HttpServerRequest req, Throwable cause) {
