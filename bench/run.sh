@@ -576,7 +576,7 @@ webhook_step() {
   jfr_start write-deliver
   write_deliver_step "$HOOK_TARGET_RATE" "$JFR_DUR" true
   jfr_stop write-deliver "Write-and-deliver at $HOOK_TARGET_RATE/s (PUT, open model, each meeting.updated delivered)" "${WD_OK:-0}" \
-    "Cost of recording: this repeat's commit-to-receipt p99 was $(receiver_num p99_ms "$WD_STATS") ms at $(printf '%.0f' "$(receiver_num per_s "$WD_STATS")") receipts/s; the measured run's: $WD_TARGET_P99 ms at $WD_TARGET_RECEIPTS receipts/s."
+    "Cost of recording: this repeat's commit-to-receipt p99 was $(receiver_num p99_ms "$WD_STATS") ms at $(printf '%.0f' "$(receiver_num per_s "$WD_STATS")") receipts/s; the measured run's: ${WD_TARGET_P99:-?} ms at ${WD_TARGET_RECEIPTS:-?} receipts/s."
   # Off before the receiver goes: the scaling runs' PUTs must not queue deliveries that then fail and retry.
   read -r status body < <(api PUT /v1/platform/webhook '{"enabled": false}')
   [[ $status == 2* ]] || die "webhooks: disabling the receiver's endpoint failed: $status $body"
