@@ -11,7 +11,7 @@
 # --note        a remark stored with the results (e.g. "machine busy with other builds")
 # --keep        keep the temporary directory (data dir, logs, raw tool output) for inspection
 #
-# Needs: java 17, maven (only when target/convene.jar must be built), curl, wrk, pgbench, psql.
+# Needs: a JDK 17 (java, jcmd), maven (only when target/convene.jar must be built), curl, wrk, pgbench, psql.
 # Missing wrk / pgbench / psql are installed from Debian's packages when run as root.
 # Uses the embedded PostgreSQL in a fresh temporary data dir, or CONVENE_DATABASE_URL when set
 # (then CONVENE_SECRETS_KEY must be set too, as for any external database).
