@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# Convene's benchmark (issue 7): throughput and latency of the Platform API against the ceiling no
-# gateway on this machine can pass, PostgreSQL itself running the very statements Convene runs
-# (pgbench), measured in one run on one machine.
+# Convene's benchmark (issue 20): throughput, CPU and latency of the Platform API beside what this
+# machine allows, measured in one run: a bare Vert.x service doing the least work over HTTP
+# (reference/BareService.java), pgbench running that least work on minimal tables (the minimal
+# ceiling), and pgbench running the very statements Convene runs (the same-SQL ceiling).
 #
 #   bench/run.sh [--quick] [--connections N] [--note TEXT] [--keep]
 #
-# --quick       about two minutes (the full run takes about eight)
+# --quick       about five minutes (the full run takes about fifteen)
 # --connections concurrent connections of wrk and clients of pgbench (default 16 = Convene's pool)
 # --note        a remark stored with the results (e.g. "machine busy with other builds")
 # --keep        keep the temporary directory (data dir, logs, raw tool output) for inspection
 #
-# Needs: java 17, maven (only when target/convene.jar must be built), curl, wrk, pgbench, psql.
+# Needs: a JDK 17 (java, jcmd), maven (only when target/convene.jar must be built), curl, wrk, pgbench, psql.
 # Missing wrk / pgbench / psql are installed from Debian's packages when run as root.
 # Uses the embedded PostgreSQL in a fresh temporary data dir, or CONVENE_DATABASE_URL when set
 # (then CONVENE_SECRETS_KEY must be set too, as for any external database).
-# Results: bench/results/<date>-<time>-<quick|full>.md and .json; the table is also printed.
+# Results: bench/results/<date>-<time>-<quick|full>.md and .json, and .jfr.md (a Java Flight Recorder
+# summary of a separate, recorded repeat of each step); the table is also printed.
 # HTTP goes to 127.0.0.1 only (the database too, unless CONVENE_DATABASE_URL says otherwise). Every load step has a fixed duration and every wait a timeout;
 # Convene (and everything else this script starts) is stopped on exit, also on failure.
 
@@ -32,7 +34,7 @@ while (($#)); do
     --connections) CONNECTIONS=${2:?--connections needs a number}; shift ;;
     --note) NOTE=${2:?--note needs a text}; shift ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -40,15 +42,19 @@ done
 [[ $CONNECTIONS =~ ^[0-9]+$ && $CONNECTIONS -ge 1 ]] || { echo "--connections must be a positive number" >&2; exit 2; }
 
 # JIT_WARM: after every start, GET, PUT and schedule at once, so that the JIT has compiled the hot
-# paths before anything is measured; WARM: then each step's own warm-up, unmeasured.
+# paths before anything is measured (BARE_JIT_WARM for the bare service); WARM: then each step's own
+# warm-up, unmeasured. JFR_DUR: each recorded repeat (the measured steps are not recorded).
 if [[ $MODE == quick ]]; then
-  JIT_WARM=6 WARM=1 DUR=4 OPEN_WARM=2 OPEN_DUR=6 SCALE_JIT_WARM=4 SCALE_WARM=1 SCALE_DUR=3 HOOK_DUR=5 HOOK_BACKLOG=10000
+  JIT_WARM=6 BARE_JIT_WARM=4 WARM=1 DUR=4 OPEN_WARM=2 OPEN_DUR=6 SCALE_JIT_WARM=4 SCALE_WARM=1 SCALE_DUR=3
+  HOOK_DUR=5 HOOK_BACKLOG=10000 JFR_DUR=3
 else
-  JIT_WARM=20 WARM=5 DUR=20 OPEN_WARM=5 OPEN_DUR=30 SCALE_JIT_WARM=15 SCALE_WARM=3 SCALE_DUR=15 HOOK_DUR=20 HOOK_BACKLOG=40000
+  JIT_WARM=20 BARE_JIT_WARM=10 WARM=5 DUR=20 OPEN_WARM=5 OPEN_DUR=30 SCALE_JIT_WARM=15 SCALE_WARM=3 SCALE_DUR=15
+  HOOK_DUR=20 HOOK_BACKLOG=40000 JFR_DUR=10
 fi
 MEETINGS=10000
 ID_DIGITS=11            # meet_bench + 4-character run tag + 11 digits = 25 characters, like meet_ + 20
-HOOK_RATE=500           # events/s for webhook commit-to-receipt latency
+HOOK_RATES="1000 2000"  # events/s of write-and-deliver (PUT at a fixed rate, each meeting.updated delivered)
+HOOK_TARGET_RATE=2000   # the rate the write-and-deliver target asks for, and the one recorded with JFR
 OPEN_CONNECTIONS=64     # the open-model generator's connection cap (requests queue beyond it, and count)
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -93,8 +99,10 @@ RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/convene-bench.XXXXXX")
 DATA=$RUN_DIR/data
 STEPS=$RUN_DIR/steps.jsonl
 CONVENE_LOG=$RUN_DIR/convene.log
+JFR_MD=$RUN_DIR/jfr.md
 : >"$STEPS"
 CONVENE_PID=""
+BARE_PID=""
 RECEIVER_PID=""
 WARM_PIDS=()
 EL_LABEL=""
@@ -131,6 +139,13 @@ stop_convene() {
   stop_leftover_postgres
 }
 
+stop_bare() {
+  [[ -n $BARE_PID ]] || return 0
+  stop_pid "$BARE_PID" TERM 10
+  wait "$BARE_PID" 2>/dev/null || true
+  BARE_PID=""
+}
+
 stop_receiver() {
   [[ -n $RECEIVER_PID ]] || return 0
   stop_pid "$RECEIVER_PID" TERM 10
@@ -144,6 +159,7 @@ cleanup() {
   set +eu
   for pid in "${WARM_PIDS[@]}"; do stop_pid "$pid" TERM 5; done
   stop_receiver
+  stop_bare
   stop_convene
   if ((KEEP)); then
     log "kept $RUN_DIR"
@@ -249,6 +265,32 @@ start_convene() { # event loops ("" = Convene's default); sets CONVENE_PID, PGPO
   log "Convene ready in ${READY_MS} ms (event loops: ${LOOPS:-?}, data dir $([[ $existing == true ]] && echo existing || echo new))"
 }
 
+# The bare Vert.x service (reference/BareService.java) on the minimal tables: as many event loops as
+# Convene's default, and as many database connections in all as pgbench has clients.
+start_bare() { # event loops; sets BARE_PID, BARE_PORT
+  local loops=$1 deadline env_args
+  BARE_PORT=$(free_port)
+  env_args=(BARE_PORT="$BARE_PORT" BARE_EVENT_LOOPS="$loops" BARE_TENANT="$ACCOUNT_ID"
+    BARE_DB_CONNECTIONS=$(((CONNECTIONS + loops - 1) / loops)))
+  if [[ -n $EXTERNAL_DB ]]; then
+    env_args+=(BARE_DATABASE_URL="$EXTERNAL_DB")
+  else
+    env_args+=(PGHOST=127.0.0.1 PGPORT="$PGPORT" PGUSER=convene PGDATABASE=convene)
+  fi
+  env "${env_args[@]}" java -cp "$JAR" "$BENCH/reference/BareService.java" >"$RUN_DIR/bare.log" 2>&1 &
+  BARE_PID=$!
+  deadline=$((SECONDS + 60))
+  until grep -q '^BARE_PORT ' "$RUN_DIR/bare.log" 2>/dev/null; do
+    kill -0 "$BARE_PID" 2>/dev/null || { tail -20 "$RUN_DIR/bare.log" >&2; die "the bare service exited during start"; }
+    ((SECONDS < deadline)) || die "the bare service did not start within 60 s"
+    sleep 0.1
+  done
+  local status body
+  read -r status body < <(http_call GET "http://127.0.0.1:$BARE_PORT/v1/meetings/$first_id" "")
+  [[ $status == 200 && $body == *"\"meeting_id\":\"$first_id\""* ]] || die "bare service, GET of a seeded meeting: $status $body"
+  log "bare Vert.x service ready on 127.0.0.1:$BARE_PORT ($loops event loops)"
+}
+
 # ---------------------------------------------------------------- load steps
 
 LABEL_health="GET /health"
@@ -256,45 +298,60 @@ LABEL_get="GET /v1/meetings/{id}"
 LABEL_put="PUT /v1/meetings/{id}"
 LABEL_schedule="POST /v1/schedule"
 
+# TARGET: which server the wrk steps load, convene or bare (the bare Vert.x service).
+TARGET=convene
+target_port() { if [[ $TARGET == bare ]]; then echo "$BARE_PORT"; else echo "$PORT"; fi; }
+target_pid() { if [[ $TARGET == bare ]]; then echo "$BARE_PID"; else echo "$CONVENE_PID"; fi; }
+
 wrk_() { # script seconds threads connections (output on stdout)
   BENCH_LUA_DIR=$BENCH/wrk BENCH_API_KEY=$API_KEY BENCH_ID_PREFIX=$ID_PREFIX BENCH_MEETINGS=$MEETINGS \
     BENCH_ID_DIGITS=$ID_DIGITS timeout $(($2 + 30)) \
-    wrk -t"$3" -c"$4" -d"$2s" --timeout 5s -s "$BENCH/wrk/$1.lua" "http://127.0.0.1:$PORT"
+    wrk -t"$3" -c"$4" -d"$2s" --timeout 5s -s "$BENCH/wrk/$1.lua" "http://127.0.0.1:$(target_port)"
 }
 
 run_wrk() { # script seconds outfile
   wrk_ "$1" "$2" "$THREADS" "$CONNECTIONS" >"$3" 2>&1 || { cat "$3" >&2; die "wrk $1 failed"; }
 }
 
+wrk_json_field() { # field of a WRK_JSON object
+  { grep -o "\"$1\":[0-9.]*" <<<"$2" || true; } | head -1 | cut -d: -f2
+}
+
+wrk_ok_rps() { # a WRK_JSON object -> answered-without-error requests per second, whole
+  awk -v r="$(wrk_json_field requests "$1")" -v e="$(wrk_json_field errors_status "$1")" \
+    -v d="$(wrk_json_field duration_us "$1")" 'BEGIN { printf "%d", (r - e) / (d / 1e6) }'
+}
+
 warm_up() { # seconds: GET, PUT and schedule at once, unmeasured
   local s p
   WARM_PIDS=()
   for s in get put schedule; do
-    wrk_ "$s" "$1" 1 4 >"$RUN_DIR/warmup-$s-$EL_LABEL.txt" 2>&1 &
+    wrk_ "$s" "$1" 1 4 >"$RUN_DIR/warmup-$s-$TARGET-$EL_LABEL.txt" 2>&1 &
     WARM_PIDS+=($!)
   done
   for p in "${WARM_PIDS[@]}"; do wait "$p" || die "the warm-up load failed (see $RUN_DIR/warmup-*)"; done
   WARM_PIDS=()
 }
 
-http_step() { # name warm seconds
-  local name=$1 warm=$2 secs=$3 out=$RUN_DIR/wrk-$1-$EL_LABEL.txt c0 c1 k0 k1 p0 p1 json
+http_step() { # name warm seconds; loads TARGET
+  local name=$1 warm=$2 secs=$3 out=$RUN_DIR/wrk-$1-$TARGET-$EL_LABEL.txt pid c0 c1 k0 k1 p0 p1 json
+  pid=$(target_pid)
   run_wrk "$name" "$warm" "$out.warm"
-  c0=$(proc_ticks "$CONVENE_PID"); k0=$(proc_sys_ticks "$CONVENE_PID"); p0=$(pg_ticks)
+  c0=$(proc_ticks "$pid"); k0=$(proc_sys_ticks "$pid"); p0=$(pg_ticks)
   run_wrk "$name" "$secs" "$out"
-  c1=$(proc_ticks "$CONVENE_PID"); k1=$(proc_sys_ticks "$CONVENE_PID"); p1=$(pg_ticks)
+  c1=$(proc_ticks "$pid"); k1=$(proc_sys_ticks "$pid"); p1=$(pg_ticks)
   json=$(grep '^WRK_JSON ' "$out" | cut -c10-)
   [[ -n $json ]] || { cat "$out" >&2; die "wrk $name printed no summary"; }
-  printf '{"kind":"wrk","name":"%s","event_loops":"%s","loops":%s,"connections":%s,"threads":%s,"duration_s":%s,"cpu_convene_s":%s,"cpu_convene_sys_s":%s,"cpu_pg_s":%s,"wrk":%s}\n' \
-    "$name" "$EL_LABEL" "${LOOPS:-null}" "$CONNECTIONS" "$THREADS" "$secs" "$(ticks_delta_s "$c0" "$c1")" \
+  printf '{"kind":"wrk","target":"%s","name":"%s","event_loops":"%s","loops":%s,"connections":%s,"threads":%s,"duration_s":%s,"cpu_server_s":%s,"cpu_server_sys_s":%s,"cpu_pg_s":%s,"wrk":%s}\n' \
+    "$TARGET" "$name" "$EL_LABEL" "${LOOPS:-null}" "$CONNECTIONS" "$THREADS" "$secs" "$(ticks_delta_s "$c0" "$c1")" \
     "$(ticks_delta_s "$k0" "$k1")" "$(ticks_delta_s "$p0" "$p1")" "$json" >>"$STEPS"
   local label="LABEL_$name"
-  awk -v j="$json" -v l="${!label}" -v el="$EL_LABEL" 'BEGIN {
+  awk -v j="$json" -v l="${!label}" -v el="$EL_LABEL" -v t="$TARGET" 'BEGIN {
     n = split(j, kv, /[,{}]/); for (i = 1; i <= n; i++) { split(kv[i], p, ":"); gsub(/"/, "", p[1]); v[p[1]] = p[2] }
     s = v["duration_us"] / 1e6; err = v["errors_status"] + v["errors_connect"] + v["errors_read"] + v["errors_write"] + v["errors_timeout"]
-    printf "  %-24s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  (wrk, event loops: %s)\n", l, (v["requests"] - v["errors_status"]) / s, v["lat_p50_us"] / 1000, v["lat_p99_us"] / 1000, err, el }' >&2
-  LAST_OK_RPS=$(awk -v j="$json" 'BEGIN { n = split(j, kv, /[,{}]/); for (i = 1; i <= n; i++) { split(kv[i], p, ":"); gsub(/"/, "", p[1]); v[p[1]] = p[2] }
-    printf "%d", (v["requests"] - v["errors_status"]) / (v["duration_us"] / 1e6) }')
+    printf "  %-24s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  (wrk, %s, event loops: %s)\n", l, (v["requests"] - v["errors_status"]) / s, v["lat_p50_us"] / 1000, v["lat_p99_us"] / 1000, err, t, el }' >&2
+  LAST_OK_RPS=$(wrk_ok_rps "$json")
+  [[ $TARGET != convene || $EL_LABEL != default ]] || MEASURED_RPS[$name]=$LAST_OK_RPS
 }
 
 PGBENCH_DEFS=()
@@ -306,44 +363,50 @@ run_pgbench() { # script seconds outfile [more pgbench options]
     || { cat "$out" >&2; die "pgbench $script failed"; }
 }
 
+# A ceiling: same_sql (pgbench/<name>.sql, the statements Convene runs) or minimal
+# (pgbench/minimal-<name>.sql, the least work on the minimal tables).
+ceiling_script() { if [[ $1 == minimal ]]; then echo "minimal-$2"; else echo "$2"; fi; }
+
 # The ceiling's latency at the same fixed rate: pgbench -R schedules transactions like an open model
 # and its per-transaction log (-l) measures each from its scheduled start, so it is free of
 # coordinated omission too.
-pgbench_rate_step() { # name rate
-  local name=$1 rate=$2 dir=$RUN_DIR/pgbench-rate-$1 stats
+pgbench_rate_step() { # ceiling name rate
+  local ceiling=$1 name=$2 rate=$3 dir=$RUN_DIR/pgbench-rate-$1-$2 script stats
+  script=$(ceiling_script "$ceiling" "$name")
   mkdir -p "$dir"
-  run_pgbench "$name" "$OPEN_WARM" "$dir/warm.txt" -R "$rate"
-  (cd "$dir" && run_pgbench "$name" "$OPEN_DUR" "$dir/out.txt" -R "$rate" -l --log-prefix=tx)
+  run_pgbench "$script" "$OPEN_WARM" "$dir/warm.txt" -R "$rate"
+  (cd "$dir" && run_pgbench "$script" "$OPEN_DUR" "$dir/out.txt" -R "$rate" -l --log-prefix=tx)
   stats=$(cat "$dir"/tx.* | awk '{print $3}' | sort -n | awk '
     function pct(p,  i) { i = int(p * NR / 100); if (i < p * NR / 100) i++; if (i < 1) i = 1; return a[i] / 1000 }
     { a[NR] = $1 }
     END { if (NR == 0) { print "{}"; exit }
           printf "{\"transactions\":%d,\"p50_ms\":%.3f,\"p90_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f}",
             NR, pct(50), pct(90), pct(99), pct(99.9), a[NR] / 1000 }')
-  printf '{"kind":"pgbench_rate","name":"%s","rate":%s,"clients":%s,"duration_s":%s,"result":%s}\n' \
-    "$name" "$rate" "$CONNECTIONS" "$OPEN_DUR" "$stats" >>"$STEPS"
-  printf '  %-24s at %s/s: p50 %s ms, p99 %s ms  (pgbench ceiling, -R, %s clients)\n' "$name" "$rate" \
+  printf '{"kind":"pgbench_rate","ceiling":"%s","name":"%s","rate":%s,"clients":%s,"duration_s":%s,"result":%s}\n' \
+    "$ceiling" "$name" "$rate" "$CONNECTIONS" "$OPEN_DUR" "$stats" >>"$STEPS"
+  printf '  %-24s at %s/s: p50 %s ms, p99 %s ms  (pgbench, %s ceiling, -R, %s clients)\n' "$name" "$rate" \
     "$(grep -o '"p50_ms":[0-9.]*' <<<"$stats" | cut -d: -f2)" "$(grep -o '"p99_ms":[0-9.]*' <<<"$stats" | cut -d: -f2)" \
-    "$CONNECTIONS" >&2
+    "$ceiling" "$CONNECTIONS" >&2
 }
 
-pgbench_step() { # name warm seconds
-  local name=$1 out=$RUN_DIR/pgbench-$1.txt p0 p1 tps lat processed failed
-  run_pgbench "$name" "$2" "$out.warm"
+pgbench_step() { # ceiling name warm seconds
+  local ceiling=$1 name=$2 out=$RUN_DIR/pgbench-$1-$2.txt script p0 p1 tps lat processed failed
+  script=$(ceiling_script "$ceiling" "$name")
+  run_pgbench "$script" "$3" "$out.warm"
   p0=$(pg_ticks)
-  run_pgbench "$name" "$3" "$out"
+  run_pgbench "$script" "$4" "$out"
   p1=$(pg_ticks)
   tps=$(awk '/^tps = / {print $3; exit}' "$out")
   lat=$(awk '/^latency average = / {print $4; exit}' "$out")
   processed=$(awk -F': ' '/number of transactions actually processed/ {split($2, a, "/"); print a[1]; exit}' "$out")
   failed=$(awk -F': ' '/number of failed transactions/ {split($2, a, " "); print a[1]; exit}' "$out")
-  [[ -n $tps ]] || { cat "$out" >&2; die "pgbench $name printed no tps"; }
-  printf '{"kind":"pgbench","name":"%s","clients":%s,"threads":%s,"duration_s":%s,"tps":%s,"latency_avg_ms":%s,"transactions":%s,"failed":%s,"cpu_pg_s":%s}\n' \
-    "$name" "$CONNECTIONS" "$THREADS" "$3" "$tps" "${lat:-null}" "${processed:-null}" "${failed:-0}" \
+  [[ -n $tps ]] || { cat "$out" >&2; die "pgbench $script printed no tps"; }
+  printf '{"kind":"pgbench","ceiling":"%s","name":"%s","clients":%s,"threads":%s,"duration_s":%s,"tps":%s,"latency_avg_ms":%s,"transactions":%s,"failed":%s,"cpu_pg_s":%s}\n' \
+    "$ceiling" "$name" "$CONNECTIONS" "$THREADS" "$4" "$tps" "${lat:-null}" "${processed:-null}" "${failed:-0}" \
     "$(ticks_delta_s "$p0" "$p1")" >>"$STEPS"
   local label="LABEL_$name"
-  printf '  %-24s %9.0f tx/s   avg %6.2f ms  failed %s  (pgbench ceiling, %s clients)\n' "${!label}" "$tps" \
-    "${lat:-0}" "${failed:-0}" "$CONNECTIONS" >&2
+  printf '  %-24s %9.0f tx/s   avg %6.2f ms  failed %s  (pgbench, %s ceiling, %s clients)\n' "${!label}" "$tps" \
+    "${lat:-0}" "${failed:-0}" "$ceiling" "$CONNECTIONS" >&2
 }
 
 open_load() { # kind rate warm seconds -> prints the JSON
@@ -366,10 +429,49 @@ open_step() { # kind rate
     "$1" "$EL_LABEL" "$2" "$(ticks_delta_s "$c0" "$c1")" "$(ticks_delta_s "$p0" "$p1")" "$json" >>"$STEPS"
 }
 
+# ---------------------------------------------------------------- JFR: where the time goes
+
+# Each recording is of a separate short repeat of a step, never of the measured step itself: method
+# sampling every millisecond and monitor waits and parks from 1 ms cost some throughput, and each
+# summary states how much (the repeat's rate beside the measured step's).
+declare -A MEASURED_RPS=()
+
+jfr_start() { # name
+  jcmd "$CONVENE_PID" JFR.start name="bench-$1" settings=profile method-profiling=max locking-threshold=1ms \
+    >>"$RUN_DIR/jfr.log" 2>&1 || die "JFR.start failed (see $RUN_DIR/jfr.log)"
+}
+
+jfr_stop() { # name title requests cost-note
+  local file=$RUN_DIR/jfr-$1.jfr out
+  jcmd "$CONVENE_PID" JFR.stop name="bench-$1" filename="$file" >>"$RUN_DIR/jfr.log" 2>&1 \
+    || die "JFR.stop failed (see $RUN_DIR/jfr.log)"
+  out=$(timeout 120 java "$BENCH/JfrSummary.java" "$file" "$JFR_MD" "$2" "$3" "$4" 2>>"$RUN_DIR/jfr.log") \
+    || die "JfrSummary failed (see $RUN_DIR/jfr.log)"
+  printf '{"kind":"jfr","name":"%s","title":%s,"requests":%s,"note":%s,"summary":%s}\n' "$1" "$(json_str "$2")" \
+    "${3:-0}" "$(json_str "$4")" "$(grep '^JFR_JSON ' <<<"$out" | cut -c10-)" >>"$STEPS"
+  log "JFR: $2 recorded ($(stat -c %s "$file") bytes) and summarised"
+}
+
+share_of() { # part whole -> "NN %" of whole, or "?"
+  awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f %%", a * 100 / b; else printf "?" }'
+}
+
+jfr_http_step() { # name: a recorded repeat of Convene's wrk step, JFR_DUR seconds after WARM unrecorded
+  local name=$1 out=$RUN_DIR/wrk-$1-jfr.txt json rps label="LABEL_$1"
+  run_wrk "$name" "$WARM" "$out.warm"
+  jfr_start "$name"
+  run_wrk "$name" "$JFR_DUR" "$out"
+  json=$(grep '^WRK_JSON ' "$out" | cut -c10-)
+  [[ -n $json ]] || { cat "$out" >&2; die "wrk $name printed no summary"; }
+  rps=$(wrk_ok_rps "$json")
+  jfr_stop "$name" "${!label} (wrk, $CONNECTIONS connections)" "$(wrk_json_field requests "$json")" \
+    "Cost of recording: this repeat served $rps req/s, $(share_of "$rps" "${MEASURED_RPS[$name]:-0}") of the measured step's ${MEASURED_RPS[$name]:-?} req/s."
+}
+
 # ---------------------------------------------------------------- webhooks (when this build has them)
 
 receiver_stats() { curl -sS --max-time 5 "http://127.0.0.1:$RECEIVER_PORT/stats"; }
-receiver_num() { grep -o "\"$1\":[0-9.]*" <<<"$2" | head -1 | cut -d: -f2; }
+receiver_num() { { grep -o "\"$1\":[0-9.]*" <<<"$2" || true; } | head -1 | cut -d: -f2; }
 
 wait_for_deliveries() { # expected count, seconds without progress to give up, overall timeout
   local expected=$1 idle=$2 limit=$3 start=$SECONDS last=-1 since=$SECONDS stats n
@@ -382,6 +484,25 @@ wait_for_deliveries() { # expected count, seconds without progress to give up, o
     sleep 0.5
   done
   echo "$stats"
+}
+
+# Write-and-deliver: the seed's PUT at a fixed rate (open model), each meeting.updated delivered to the
+# receiver; commit-to-receipt from each change's updated_at (taken in its transaction) to its receipt.
+write_deliver_step() { # rate seconds recorded(true|false); sets WD_OK, WD_STATS
+  local rate=$1 secs=$2 recorded=$3 ojson c0 c1 p0 p1
+  curl -sS --max-time 5 -X POST "http://127.0.0.1:$RECEIVER_PORT/reset?since_ms=$(date +%s%3N)" >/dev/null
+  c0=$(proc_ticks "$CONVENE_PID"); p0=$(pg_ticks)
+  ojson=$(open_load put "$rate" 0 "$secs")
+  WD_OK=$(grep -o '"ok":[0-9]*' <<<"$ojson" | cut -d: -f2)
+  WD_STATS=$(wait_for_deliveries "${WD_OK:-0}" 15 120)
+  c1=$(proc_ticks "$CONVENE_PID"); p1=$(pg_ticks)
+  log "write-and-deliver at ${rate}/s$([[ $recorded == true ]] && echo ' (JFR)'): ${WD_OK:-0} PUTs answered, $(receiver_num counted "$WD_STATS") delivered at $(receiver_num per_s "$WD_STATS") receipts/s, commit-to-receipt p50 $(receiver_num p50_ms "$WD_STATS") ms, p99 $(receiver_num p99_ms "$WD_STATS") ms"
+  printf '{"kind":"write_deliver","recorded":%s,"rate":%s,"duration_s":%s,"expected":%s,"open_load":%s,"receiver":%s,"cpu_convene_s":%s,"cpu_pg_s":%s}\n' \
+    "$recorded" "$rate" "$secs" "${WD_OK:-0}" "$ojson" "${WD_STATS:-null}" "$(ticks_delta_s "$c0" "$c1")" \
+    "$(ticks_delta_s "$p0" "$p1")" >>"$STEPS"
+  if [[ $recorded == false && $rate == "$HOOK_TARGET_RATE" ]]; then
+    WD_TARGET_P99=$(receiver_num p99_ms "$WD_STATS") WD_TARGET_RECEIPTS=$(printf '%.0f' "$(receiver_num per_s "$WD_STATS")")
+  fi
 }
 
 webhook_step() {
@@ -417,14 +538,20 @@ webhook_step() {
   # their deliveries as it does for the API's), drained by the running node, from first receipt to
   # last. As many first, unmeasured: the delivery path's code is not the API's, and a quarter as many
   # left the JIT compiling through the measured drain (the C2 thread took twice the event loop's CPU).
-  local since_ms stats expected c0 c1 p0 p1 round
-  for round in warm measured; do
-    local size=$HOOK_BACKLOG
+  # A third, smaller backlog is drained under JFR, after the measured one.
+  local stats expected c0 c1 p0 p1 round measured_rate
+  for round in warm measured jfr; do
+    local size=$HOOK_BACKLOG offset=0
+    [[ $round == warm ]] && offset=500000
+    if [[ $round == jfr ]]; then
+      size=$((HOOK_BACKLOG / 4)) offset=250000
+      jfr_start drain
+    fi
     curl -sS --max-time 5 -X POST "http://127.0.0.1:$RECEIVER_PORT/reset?since_ms=0" >/dev/null
     c0=$(proc_ticks "$CONVENE_PID"); p0=$(pg_ticks)
     psql_ -c "INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)
       SELECT 'evt_backlog_${round}_' || k || '_' || e.id, e.account_id, e.meeting_id, e.type,
-        e.sequence + 1000000 * k + $([[ $round == warm ]] && echo 500000 || echo 0), e.data, now()
+        e.sequence + 1000000 * k + $offset, e.data, now()
       FROM (SELECT * FROM events WHERE account_id = '$ACCOUNT_ID' AND type = 'meeting.updated'
         AND id NOT LIKE 'evt_backlog%') e, generate_series(1, 100) k
       LIMIT $size" >/dev/null
@@ -432,21 +559,24 @@ webhook_step() {
     log "webhooks: a backlog of $expected deliveries committed ($round); draining"
     stats=$(wait_for_deliveries "$expected" 15 300)
     c1=$(proc_ticks "$CONVENE_PID"); p1=$(pg_ticks)
+    log "webhooks: $(receiver_num counted "$stats")/$expected delivered, $(receiver_num per_s "$stats") deliveries/s ($round)"
+    if [[ $round == measured ]]; then
+      measured_rate=$(receiver_num per_s "$stats")
+      printf '{"kind":"webhooks","available":true,"throughput":{"method":"backlog","expected":%s,"receiver":%s,"cpu_convene_s":%s,"cpu_pg_s":%s}}\n' \
+        "${expected:-0}" "${stats:-null}" "$(ticks_delta_s "$c0" "$c1")" "$(ticks_delta_s "$p0" "$p1")" >>"$STEPS"
+    fi
   done
-  local throughput_stats=$stats
-  log "webhooks: $(receiver_num counted "$stats")/$expected delivered, $(receiver_num per_s "$stats") deliveries/s"
+  jfr_stop drain "Webhook drain (a backlog of $expected deliveries)" "$(receiver_num counted "$stats")" \
+    "Cost of recording: this drain ran at $(printf '%.0f' "$(receiver_num per_s "$stats")")/s, $(share_of "$(receiver_num per_s "$stats")" "${measured_rate:-0}") of the measured drain's $(printf '%.0f' "${measured_rate:-0}")/s."
 
-  # Commit-to-receipt at a fixed event rate.
-  since_ms=$(date +%s%3N)
-  curl -sS --max-time 5 -X POST "http://127.0.0.1:$RECEIVER_PORT/reset?since_ms=$since_ms" >/dev/null
-  local ojson ok
-  ojson=$(open_load put "$HOOK_RATE" 0 "$HOOK_DUR")
-  ok=$(grep -o '"ok":[0-9]*' <<<"$ojson" | cut -d: -f2)
-  stats=$(wait_for_deliveries "${ok:-0}" 15 120)
-  log "webhooks at ${HOOK_RATE}/s: $(receiver_num counted "$stats")/${ok:-0} delivered, commit-to-receipt p50 $(receiver_num p50_ms "$stats") ms, p99 $(receiver_num p99_ms "$stats") ms"
-  printf '{"kind":"webhooks","available":true,"throughput":{"method":"backlog","expected":%s,"receiver":%s,"cpu_convene_s":%s,"cpu_pg_s":%s},"latency":{"rate":%s,"expected":%s,"open_load":%s,"receiver":%s}}\n' \
-    "${expected:-0}" "${throughput_stats:-null}" "$(ticks_delta_s "$c0" "$c1")" "$(ticks_delta_s "$p0" "$p1")" \
-    "$HOOK_RATE" "${ok:-0}" "$ojson" "${stats:-null}" >>"$STEPS"
+  local rate
+  for rate in $HOOK_RATES; do
+    write_deliver_step "$rate" "$HOOK_DUR" false
+  done
+  jfr_start write-deliver
+  write_deliver_step "$HOOK_TARGET_RATE" "$JFR_DUR" true
+  jfr_stop write-deliver "Write-and-deliver at $HOOK_TARGET_RATE/s (PUT, open model, each meeting.updated delivered)" "${WD_OK:-0}" \
+    "Cost of recording: this repeat's commit-to-receipt p99 was $(receiver_num p99_ms "$WD_STATS") ms at $(printf '%.0f' "$(receiver_num per_s "$WD_STATS")") receipts/s; the measured run's: ${WD_TARGET_P99:-?} ms at ${WD_TARGET_RECEIPTS:-?} receipts/s."
   # Off before the receiver goes: the scaling runs' PUTs must not queue deliveries that then fail and retry.
   read -r status body < <(api PUT /v1/platform/webhook '{"enabled": false}')
   [[ $status == 2* ]] || die "webhooks: disabling the receiver's endpoint failed: $status $body"
@@ -498,6 +628,10 @@ t0=$SECONDS
 psql_ -v acct="$ACCOUNT_ID" -v pfx="$ID_PREFIX" -v digits="$ID_DIGITS" -v evt="evt_bench$TAG" -v count="$MEETINGS" \
   -f "$BENCH/sql/seed.sql" >/dev/null || die "seeding failed"
 log "seeded $MEETINGS meetings ($ID_PREFIX$(printf "%0${ID_DIGITS}d" 1) ...) in $((SECONDS - t0)) s"
+t0=$SECONDS
+psql_ -v acct="$ACCOUNT_ID" -v pfx="$ID_PREFIX" -v digits="$ID_DIGITS" -v count="$MEETINGS" \
+  -f "$BENCH/sql/minimal.sql" >/dev/null || die "seeding the minimal tables failed"
+log "seeded the minimal tables (schema bench_minimal) with the same $MEETINGS meetings in $((SECONDS - t0)) s"
 
 # Sanity: the seeded rows read and update through the API like the API's own; one schedule.
 first_id=$ID_PREFIX$(printf "%0${ID_DIGITS}d" 1)
@@ -517,27 +651,69 @@ scheduled_data=$(psql_ -At -c "SELECT data::text FROM events WHERE meeting_id = 
 people=$(psql_ -At -c "SELECT attendees::text FROM meetings WHERE id = '$scheduled_id'")
 emails=$(psql_ -At -c "SELECT attendee_emails::text FROM meetings WHERE id = '$scheduled_id'")
 [[ -n $updated_data && -n $scheduled_data && -n $people && -n $emails ]] || die "could not read back Convene's rows"
+# The minimal ceiling's event payloads: what the bare service writes for the seed's bodies (the body and the meeting's id).
+min_attendees='["alice@example.com", "bob@example.com"]'
+min_updated='{"start_time": "2025-11-26T15:00:00-08:00", "end_time": "2025-11-26T15:30:00-08:00", "attendees": ["alice@example.com", "bob@example.com"], "reason": "Rescheduled due to conflict", "meeting_id": "'$first_id'"}'
+min_scheduled='{"attendees": ["alice@example.com", "bob@example.com"], "start_time": "2025-11-25T14:00:00-08:00", "duration_minutes": 30, "title": "Bench meeting", "meeting_id": "meet_pgb00000000000000000"}'
 PGBENCH_DEFS=(-D "keyid=$KEY_ID" -D "acct=$ACCOUNT_ID" -D "pfx=$ID_PREFIX" -D "meetings=$MEETINGS"
   -D "emails=$emails" -D "updated_data=$updated_data" -D "scheduled_data=$scheduled_data" -D "people=$people"
-  -D "hosts=[]" -D "title=Bench meeting" -D "location=Google Meet")
+  -D "hosts=[]" -D "title=Bench meeting" -D "location=Google Meet"
+  -D "attendees=$min_attendees" -D "payload_updated=$min_updated" -D "payload_scheduled=$min_scheduled")
 PG_VERSION=$(psql_ -At -c 'SHOW server_version')
 
 log "JIT warm-up: GET, PUT and schedule at once for ${JIT_WARM}s"
 warm_up "$JIT_WARM"
+start_bare "$DEFAULT_LOOPS"
+TARGET=bare
+log "JIT warm-up of the bare service for ${BARE_JIT_WARM}s"
+warm_up "$BARE_JIT_WARM"
+TARGET=convene
+
+# Each request: Convene, the bare service, the minimal ceiling, the same-SQL ceiling, one after the other.
+compare_step() { # name
+  TARGET=convene http_step "$1" "$WARM" "$DUR"
+  [[ $1 == put ]] && PUT_PEAK=$LAST_OK_RPS
+  TARGET=bare http_step "$1" "$WARM" "$DUR"
+  pgbench_step minimal "$1" "$WARM" "$DUR"
+  pgbench_step same_sql "$1" "$WARM" "$DUR"
+}
+
 log "measuring with Convene's default event loops ($DEFAULT_LOOPS)"
 http_step health "$WARM" "$DUR"
-http_step get "$WARM" "$DUR"
-pgbench_step get "$WARM" "$DUR"
-http_step put "$WARM" "$DUR"
-PUT_PEAK=$LAST_OK_RPS
-pgbench_step put "$WARM" "$DUR"
+compare_step get
+compare_step put
 HALF=$((PUT_PEAK / 2))
 ((HALF >= 1)) || HALF=1
 log "PUT latency, open model at ${HALF}/s (half of the measured peak ${PUT_PEAK}/s) for ${OPEN_DUR}s"
 open_step put "$HALF"
-pgbench_rate_step put "$HALF"
-http_step schedule "$WARM" "$DUR"
-pgbench_step schedule "$WARM" "$DUR"
+pgbench_rate_step minimal put "$HALF"
+pgbench_rate_step same_sql put "$HALF"
+compare_step schedule
+stop_bare
+
+cat >"$JFR_MD" <<EOF
+# Where the time goes: JFR summaries of the $MODE run of $STARTED_AT
+
+Java Flight Recorder in the Convene process during a separate ${JFR_DUR} s repeat of each step
+(of a quarter-size backlog for the drain), after the measured step and never during it:
+\`jcmd <pid> JFR.start settings=profile method-profiling=max locking-threshold=1ms\` (CPU samples of
+threads running Java code every millisecond, native-method samples every 20 ms, allocation samples,
+monitor waits and parks of 1 ms or more), summarised by bench/JfrSummary.java. Each section states what
+recording cost: the repeat's rate beside the measured step's. The results table is in the .md file of
+the same name without .jfr.
+
+EOF
+log "JFR: a recorded ${JFR_DUR}s repeat of GET, PUT and schedule"
+# The first recording in a JVM also sets JFR up (its classes, its threads, the JDK classes it
+# instruments); in a dev run without this, the first recorded repeat served 7 % of its step's measured
+# rate and the later ones about half. A first recording under load, discarded, keeps that set-up out
+# of the recorded repeats.
+jfr_start init
+warm_up "$WARM"
+jcmd "$CONVENE_PID" JFR.stop name=bench-init >>"$RUN_DIR/jfr.log" 2>&1 || die "JFR.stop failed (see $RUN_DIR/jfr.log)"
+for name in get put schedule; do
+  jfr_http_step "$name"
+done
 webhook_step
 
 for loops in 1 2; do
@@ -570,9 +746,9 @@ dirty=false
     "$([[ -n $EXTERNAL_DB ]] && echo external || echo embedded)" \
     "$(json_str "$(pgbench --version 2>&1 | head -1)")" "$(json_str "$({ wrk -v 2>&1 || true; } | head -1 | cut -d' ' -f1-2)")" \
     "$commit" "$dirty"
-  printf '"settings":{"connections":%s,"load_threads":%s,"warmup_s":%s,"duration_s":%s,"open_warmup_s":%s,"open_duration_s":%s,"open_connections":%s,"jit_warmup_s":%s,"scaling_jit_warmup_s":%s,"scaling_warmup_s":%s,"scaling_duration_s":%s,"webhook_duration_s":%s,"webhook_rate":%s,"meetings":%s,"default_event_loops":%s,"java_opts":%s,"pgbench_sql_matches_source":%s,"first_start_ms":%s}}\n' \
+  printf '"settings":{"connections":%s,"load_threads":%s,"warmup_s":%s,"duration_s":%s,"open_warmup_s":%s,"open_duration_s":%s,"open_connections":%s,"jit_warmup_s":%s,"scaling_jit_warmup_s":%s,"scaling_warmup_s":%s,"scaling_duration_s":%s,"webhook_duration_s":%s,"webhook_rates":[%s],"webhook_target_rate":%s,"bare_jit_warmup_s":%s,"jfr_duration_s":%s,"meetings":%s,"default_event_loops":%s,"java_opts":%s,"pgbench_sql_matches_source":%s,"first_start_ms":%s}}\n' \
     "$CONNECTIONS" "$THREADS" "$WARM" "$DUR" "$OPEN_WARM" "$OPEN_DUR" "$OPEN_CONNECTIONS" "$JIT_WARM" "$SCALE_JIT_WARM" "$SCALE_WARM" "$SCALE_DUR" \
-    "$HOOK_DUR" "$HOOK_RATE" "$MEETINGS" "${DEFAULT_LOOPS:-null}" "$(json_str "${BENCH_JAVA_OPTS:-}")" "$SQL_MATCH" \
+    "$HOOK_DUR" "${HOOK_RATES// /,}" "$HOOK_TARGET_RATE" "$BARE_JIT_WARM" "$JFR_DUR" "$MEETINGS" "${DEFAULT_LOOPS:-null}" "$(json_str "${BENCH_JAVA_OPTS:-}")" "$SQL_MATCH" \
     "$FIRST_START_MS"
 } >"$RUN_DIR/meta.json"
 
@@ -580,7 +756,8 @@ mkdir -p "$BENCH/results"
 OUT=$BENCH/results/$STAMP-$MODE
 java -cp "$JAR" "$BENCH/Report.java" "$RUN_DIR/meta.json" "$STEPS" "$OUT" 2>"$RUN_DIR/report.err" \
   || { cat "$RUN_DIR/report.err" >&2; cp "$STEPS" "$OUT.steps.jsonl"; die "the report failed; raw steps kept in $OUT.steps.jsonl"; }
+[[ ! -s $JFR_MD ]] || cp "$JFR_MD" "$OUT.jfr.md"
 echo
 cat "$OUT.md"
 echo
-log "results: ${OUT#"$ROOT"/}.md and .json"
+log "results: ${OUT#"$ROOT"/}.md, .json and .jfr.md"
