@@ -1,0 +1,53 @@
+package io.convene.http.console;
+
+import io.convene.tenant.PlatformDashboard;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CSPHandler;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.XFrameHandler;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The developer console: static pages under {@code /console/} (from the jar's {@code console/}
+ * folder) that talk only to the public API, and the dashboard call they show first. The page's
+ * security headers are set on {@code /console} alone, so API requests carry no extra work.
+ */
+public final class ConsoleRoutes {
+  public static final String PATH = "/console";
+
+  private ConsoleRoutes() {
+  }
+
+  /** Mount after the {@code /v1} auth handlers: the dashboard route relies on them. */
+  public static void mount(Router router, Pool pool) {
+    router.get(DashboardRoute.PATH).handler(new DashboardRoute(new PlatformDashboard(pool))::handle);
+    // The pages' relative links need the trailing slash (a route for /console also matches /console/).
+    router.getWithRegex("^" + PATH + "$").handler(ctx -> ctx.redirect(PATH + "/"));
+    router.route(PATH + "/*")
+        // Scripts and styles only from the console's own files: no inline code, no other origin, no framing.
+        .handler(CSPHandler.create()
+            .setDirective("default-src", "'none'")
+            .setDirective("script-src", "'self'")
+            .setDirective("style-src", "'self'")
+            .setDirective("img-src", "'self'")
+            .setDirective("connect-src", "'self'")
+            .setDirective("base-uri", "'none'")
+            .setDirective("form-action", "'none'")
+            .setDirective("frame-ancestors", "'none'"))
+        .handler(XFrameHandler.create(XFrameHandler.DENY))
+        .handler(ConsoleRoutes::pageHeaders)
+        .handler(StaticHandler.create(FileSystemAccess.RELATIVE, "console").setDirectoryListing(false));
+  }
+
+  private static void pageHeaders(RoutingContext ctx) {
+    // After the static handler's own caching headers: revalidate, so a new jar's console shows at once.
+    ctx.addHeadersEndHandler(v -> ctx.response().headers()
+        .set(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .set("X-Content-Type-Options", "nosniff")
+        .set("Referrer-Policy", "no-referrer"));
+    ctx.next();
+  }
+}
