@@ -158,15 +158,15 @@ function changes(m, etag) {
 }
 
 /**
- * The meeting's change history (contracts-scheduling §C). A server without that route answers 404,
- * and then the panel stays hidden.
+ * The meeting's change history (contracts-scheduling §C). A server without that route answers 404
+ * (or 405, as other methods are routed under /v1/*), and then the panel stays hidden.
  */
 async function loadHistory(panel, id, cursor = null, items = null) {
   let data;
   try {
     ({ data } = await call('GET', `/v1/meetings/${encodeURIComponent(id)}/events${query({ limit: 50, cursor })}`));
   } catch (e) {
-    if (e.status === 404) {
+    if (e.status === 404 || e.status === 405) {
       panel.hidden = true;
       return;
     }

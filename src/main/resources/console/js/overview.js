@@ -3,7 +3,7 @@ import { call } from './api.js';
 
 /** The dashboard call, as cards: usage, meetings this month by status, webhook deliveries over 24 hours. */
 export async function overview(main) {
-  const body = h('div', { class: 'grid' }, loading('the overview'));
+  const body = h('div', { class: 'grid overview' }, loading('the overview'));
   replace(main, h('h1', null, 'Overview'), body);
   try {
     const { data } = await call('GET', '/v1/platform/dashboard');
