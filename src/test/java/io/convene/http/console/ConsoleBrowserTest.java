@@ -251,11 +251,43 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void redirectUrisAreSavedAndACalendarConnectionIsDisconnected() {
+    assertEquals(201, app.client.post("/admin/v1/accounts/" + account.getString("id") + "/calendar-connections")
+        .bearerTokenAuthentication(TestApp.ADMIN_TOKEN)
+        .sendJsonObject(new JsonObject().put("user_email", "alice@example.com").put("refresh_token", "1//refresh"))
+        .await().statusCode());
+    signInAsPlatform();
+    link("Settings").click();
+    Locator uris = page.getByLabel("Redirect URIs (one per line, at most 5)");
+    uris.fill("https://app.example.com/calendar/done\nnot a url");
+    button("Save redirect URIs").click();
+    assertThat(errorOf(uris)).hasText("redirect_uris must hold absolute http(s) URLs (invalid_field)");
+    uris.fill("https://app.example.com/calendar/done");
+    button("Save redirect URIs").click();
+    assertThat(errorOf(uris)).isHidden();
+    Eventually.until(vertx, () -> calls.get("/v1/platform/settings").map(r -> r.bodyAsJsonObject()),
+        body -> body.getJsonArray("redirect_uris").equals(new JsonArray().add("https://app.example.com/calendar/done")));
+
+    link("Calendars").click();
+    Locator row = page.locator("tbody tr");
+    assertThat(row).hasCount(1);
+    assertThat(row).containsText("alice@example.com");
+    assertThat(page.getByLabel("Redirect URI")).hasValue("https://app.example.com/calendar/done");
+    button("Disconnect…").click();
+    button("Yes, disconnect").click();
+    assertThat(page.getByText("No user has connected a Google Calendar yet.")).isVisible();
+    assertEquals(0, api(calls.get("/v1/calendars").await(), 200).getInteger("count"));
+  }
+
+  @Test
   void valuesFromTheApiAreShownAsTextAndRunNothing() {
+    account = app.createAccount(XSS).await();
+    calls = TestCalls.withKey(app, account.getString("api_key"));
     String id = scheduleByApi(XSS, "2030-03-01T10:00:00Z");
     api(calls.put("/v1/meetings/" + id, new JsonObject().put("start_time", "2030-03-01T11:00:00Z")
         .put("end_time", "2030-03-01T11:30:00Z").put("reason", "<script>window.__xss=2</script>")).await(), 200);
     signInAsPlatform();
+    assertThat(page.locator(".facts dd").first()).hasText(XSS);
     link("Meetings").click();
     assertThat(link(XSS)).isVisible();
     link(XSS).click();
