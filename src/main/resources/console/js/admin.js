@@ -1,7 +1,6 @@
-import { h, replace, loading, empty, table, show, announce, confirmButton, once } from './dom.js';
+import { h, replace, loading, empty, table, show, announce, confirmButton, once, pager, problem } from './dom.js';
 import { call } from './api.js';
 import { form } from './forms.js';
-import { problem } from './overview.js';
 
 const PAGE = 20;
 
@@ -38,16 +37,15 @@ async function loadAccounts(card, issued, page = 0) {
   const pages = Math.max(1, Math.ceil(accounts.length / PAGE));
   const shown = accounts.slice(page * PAGE, (page + 1) * PAGE);
   const refresh = () => loadAccounts(card, issued, page);
-  const pager = pages === 1 ? null : h('nav', { class: 'pager', 'aria-label': 'Account pages' },
-    h('button', { type: 'button', class: 'quiet', disabled: page === 0, onclick: () => loadAccounts(card, issued, page - 1) }, 'Previous page'),
-    h('span', null, `Page ${page + 1} of ${pages}`),
-    h('button', { type: 'button', class: 'quiet', disabled: page + 1 >= pages, onclick: () => loadAccounts(card, issued, page + 1) }, 'Next page'));
+  const paging = pages === 1 ? null : pager('Account pages', `Page ${page + 1} of ${pages}`,
+    page === 0 ? null : () => loadAccounts(card, issued, page - 1),
+    page + 1 >= pages ? null : () => loadAccounts(card, issued, page + 1));
   replace(card, h('h2', null, `Accounts (${accounts.length})`),
     accounts.length === 0 ? empty('No accounts yet.') : table('Accounts', ['Name', 'ID', 'Created', 'API keys', 'OAuth clients'],
       shown.map((a) => [a.name, h('code', null, show(a.id)), a.created_at,
         credentials(a, 'api-keys', a.api_keys.map((k) => k.id), 'API key', issued, refresh),
         credentials(a, 'oauth-clients', a.oauth_clients.map((c) => c.client_id), 'OAuth client', issued, refresh)])),
-    pager);
+    paging);
 }
 
 /** One account's live keys (or clients), each revocable, and a button that issues one more. */

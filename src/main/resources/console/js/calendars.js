@@ -1,7 +1,6 @@
-import { h, replace, loading, empty, table, show, announce, confirmButton } from './dom.js';
+import { h, replace, loading, empty, table, show, announce, confirmButton, pager, problem } from './dom.js';
 import { call, query } from './api.js';
 import { form } from './forms.js';
-import { problem } from './overview.js';
 
 const PAGE = 20;
 
@@ -23,10 +22,9 @@ async function loadConnections(card, page = 0) {
   }
   const rows = data.connections.slice(page * PAGE, (page + 1) * PAGE);
   const pages = Math.max(1, Math.ceil(data.connections.length / PAGE));
-  const pager = pages === 1 ? null : h('nav', { class: 'pager', 'aria-label': 'Connection pages' },
-    h('button', { type: 'button', class: 'quiet', disabled: page === 0, onclick: () => loadConnections(card, page - 1) }, 'Previous page'),
-    h('span', null, `Page ${page + 1} of ${pages}`),
-    h('button', { type: 'button', class: 'quiet', disabled: page + 1 >= pages, onclick: () => loadConnections(card, page + 1) }, 'Next page'));
+  const paging = pages === 1 ? null : pager('Connection pages', `Page ${page + 1} of ${pages}`,
+    page === 0 ? null : () => loadConnections(card, page - 1),
+    page + 1 >= pages ? null : () => loadConnections(card, page + 1));
   replace(card, h('h2', null, `Connections (${data.count})`),
     rows.length === 0 ? empty('No user has connected a Google Calendar yet.')
       : table('Calendar connections', ['User', 'Google ID', 'Connected', 'Last used', 'Time zone', ''], rows.map((c) => [
@@ -40,7 +38,7 @@ async function loadConnections(card, page = 0) {
             card.append(problem(e));
           }
         })])),
-    pager);
+    paging);
 }
 
 async function showConnect(card) {

@@ -49,6 +49,11 @@ export function loading(what) {
   return h('p', { class: 'loading', role: 'status' }, `Loading ${what}…`);
 }
 
+/** An API error as the API put it, for views that could not load. */
+export function problem(e) {
+  return h('p', { class: 'form-error', role: 'alert' }, e.code ? `${e.message} (${e.code})` : e.message);
+}
+
 export function empty(text) {
   return h('p', { class: 'empty' }, text);
 }
@@ -80,6 +85,14 @@ export function table(caption, columns, rows) {
       h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', null, rows.map((cells) => h('tr', null, cells.map((cell, i) =>
         h('td', { 'data-label': columns[i] }, cell instanceof Node ? cell : show(cell))))))));
+}
+
+/** Previous and next page buttons; previous or next is null where there is no such page. */
+export function pager(label, text, previous, next) {
+  return h('nav', { class: 'pager', 'aria-label': label },
+    h('button', { type: 'button', class: 'quiet', disabled: !previous, onclick: previous }, 'Previous page'),
+    h('span', null, text),
+    h('button', { type: 'button', class: 'quiet', disabled: !next, onclick: next }, 'Next page'));
 }
 
 /** Something shown once (a new key, a signing secret): the reader must copy it now. */

@@ -1,7 +1,6 @@
-import { h, replace, loading, empty, definitions, table, show, announce, confirmButton } from './dom.js';
+import { h, replace, loading, empty, definitions, table, show, announce, confirmButton, pager, problem } from './dom.js';
 import { call, query } from './api.js';
 import { form, list, number, suggestedStart } from './forms.js';
-import { problem } from './overview.js';
 
 const TIME_HINT = 'RFC 3339 with an offset, e.g. 2025-11-26T15:00:00-08:00';
 /** The list's filters and the cursors of the pages before this one; kept while the tab lives. */
@@ -46,19 +45,18 @@ export function meetings(main) {
 
   function render(data, filters, cursors) {
     const page = cursors.length;
-    const pager = h('nav', { class: 'pager', 'aria-label': 'Meeting pages' },
-      h('button', { type: 'button', class: 'quiet', disabled: page === 1, onclick: () => load(filters, cursors.slice(0, -1)).catch(failed) }, 'Previous page'),
-      h('span', null, `Page ${page}`),
-      h('button', { type: 'button', class: 'quiet', disabled: !data.has_more, onclick: () => load(filters, [...cursors, data.next_cursor]).catch(failed) }, 'Next page'));
+    const paging = pager('Meeting pages', `Page ${page}`,
+      page === 1 ? null : () => load(filters, cursors.slice(0, -1)).catch(failed),
+      data.has_more ? () => load(filters, [...cursors, data.next_cursor]).catch(failed) : null);
     if (data.meetings.length === 0) {
-      replace(results, empty(page === 1 ? 'No meetings match these filters.' : 'No more meetings.'), page === 1 ? null : pager);
+      replace(results, empty(page === 1 ? 'No meetings match these filters.' : 'No more meetings.'), page === 1 ? null : paging);
       return;
     }
     replace(results,
       table('Meetings', ['Title', 'Starts', 'Ends', 'Attendees', 'Status'], data.meetings.map((m) => [
         h('a', { href: `#/meetings/${encodeURIComponent(m.meeting_id)}` }, show(m.title)),
         m.start_time, m.end_time, m.attendees, h('span', { class: `badge ${m.status}` }, show(m.status))])),
-      pager);
+      paging);
     announce(`${data.meetings.length} meetings on page ${page}`);
   }
 

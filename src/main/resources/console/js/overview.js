@@ -1,4 +1,4 @@
-import { h, replace, loading, definitions, show } from './dom.js';
+import { h, replace, loading, definitions, show, problem } from './dom.js';
 import { call } from './api.js';
 
 /** The dashboard call, as cards: usage, meetings this month by status, webhook deliveries over 24 hours. */
@@ -41,9 +41,4 @@ function card(title, ...content) {
 
 function percent(rate) {
   return rate == null ? '—' : `${Math.round(rate * 100)} %`;
-}
-
-/** An API error as the API put it, for views that could not load. */
-export function problem(e) {
-  return h('p', { class: 'form-error', role: 'alert' }, e.code ? `${e.message} (${e.code})` : e.message);
 }

@@ -1,7 +1,6 @@
-import { h, replace, loading, announce, confirmButton, once } from './dom.js';
+import { h, replace, loading, announce, confirmButton, once, problem } from './dom.js';
 import { call, session } from './api.js';
 import { form, list } from './forms.js';
-import { problem } from './overview.js';
 
 export async function settings(main) {
   const uris = h('section', { class: 'card' }, h('h2', null, 'Redirect URIs'), loading('settings'));

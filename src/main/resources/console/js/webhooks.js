@@ -1,7 +1,6 @@
-import { h, replace, loading, empty, definitions, table, show, announce, once } from './dom.js';
+import { h, replace, loading, empty, definitions, table, show, announce, once, pager, problem } from './dom.js';
 import { call, query } from './api.js';
 import { form, number } from './forms.js';
-import { problem } from './overview.js';
 
 const EVENT_TYPES = ['meeting.scheduled', 'meeting.updated', 'meeting.cancelled',
   'user.calendar.connected', 'user.calendar.disconnected', 'meeting.calendar_sync_failed'];
@@ -93,18 +92,17 @@ async function showLog(card, filters = log.filters, cursors = log.cursors) {
   log.filters = filters;
   log.cursors = cursors;
   const page = cursors.length;
-  const pager = h('nav', { class: 'pager', 'aria-label': 'Delivery pages' },
-    h('button', { type: 'button', class: 'quiet', disabled: page === 1, onclick: () => showLog(card, filters, cursors.slice(0, -1)) }, 'Previous page'),
-    h('span', null, `Page ${page}`),
-    h('button', { type: 'button', class: 'quiet', disabled: !data.pagination.has_more, onclick: () => showLog(card, filters, [...cursors, data.pagination.next_cursor]) }, 'Next page'));
+  const paging = pager('Delivery pages', `Page ${page}`,
+    page === 1 ? null : () => showLog(card, filters, cursors.slice(0, -1)),
+    data.pagination.has_more ? () => showLog(card, filters, [...cursors, data.pagination.next_cursor]) : null);
   if (data.deliveries.length === 0) {
-    replace(results, empty(page === 1 ? 'No deliveries match these filters.' : 'No more deliveries.'), page === 1 ? null : pager);
+    replace(results, empty(page === 1 ? 'No deliveries match these filters.' : 'No more deliveries.'), page === 1 ? null : paging);
     return;
   }
   replace(results, table('Deliveries', ['Time', 'Event', 'Outcome', 'Response', 'Attempts', 'Duration (ms)', 'Error'],
     data.deliveries.map((d) => [
       h('a', { href: `#/webhooks/deliveries/${encodeURIComponent(d.id)}` }, show(d.timestamp)),
-      d.event, h('span', { class: `badge ${d.status}` }, show(d.status)), d.response_code, d.attempts, d.duration_ms, d.error])), pager);
+      d.event, h('span', { class: `badge ${d.status}` }, show(d.status)), d.response_code, d.attempts, d.duration_ms, d.error])), paging);
 }
 
 export async function delivery(main, id) {
