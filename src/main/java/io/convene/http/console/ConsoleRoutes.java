@@ -24,8 +24,7 @@ public final class ConsoleRoutes {
   /** Mount after the {@code /v1} auth handlers: the dashboard route relies on them. */
   public static void mount(Router router, Pool pool) {
     router.get(DashboardRoute.PATH).handler(new DashboardRoute(new PlatformDashboard(pool))::handle);
-    // The pages' relative links need the trailing slash (a route for /console also matches /console/).
-    router.getWithRegex("^" + PATH + "$").handler(ctx -> ctx.redirect(PATH + "/"));
+    router.get(PATH).handler(ConsoleRoutes::trailingSlash);
     router.route(PATH + "/*")
         // Scripts and styles only from the console's own files: no inline code, no other origin, no framing.
         .handler(CSPHandler.create()
@@ -40,6 +39,15 @@ public final class ConsoleRoutes {
         .handler(XFrameHandler.create(XFrameHandler.DENY))
         .handler(ConsoleRoutes::pageHeaders)
         .handler(StaticHandler.create(FileSystemAccess.RELATIVE, "console").setDirectoryListing(false));
+  }
+
+  /** The pages' relative links need the trailing slash; a route for /console also matches /console/. */
+  private static void trailingSlash(RoutingContext ctx) {
+    if (ctx.request().path().equals(PATH)) {
+      ctx.redirect(PATH + "/");
+    } else {
+      ctx.next();
+    }
   }
 
   private static void pageHeaders(RoutingContext ctx) {
