@@ -38,7 +38,8 @@ public final class ConsoleRoutes {
             .setDirective("frame-ancestors", "'none'"))
         .handler(XFrameHandler.create(XFrameHandler.DENY))
         .handler(ConsoleRoutes::pageHeaders)
-        .handler(StaticHandler.create(FileSystemAccess.RELATIVE, "console").setDirectoryListing(false));
+        // File lookups (and the first extraction from the jar) off the event loop, on a worker.
+        .handler(StaticHandler.create(FileSystemAccess.RELATIVE, "console").setDirectoryListing(false).setAlwaysAsyncFS(true));
   }
 
   /** The pages' relative links need the trailing slash; a route for /console also matches /console/. */
