@@ -302,6 +302,7 @@ class ConsoleBrowserTest {
   void aWrongKeyShowsTheApisMessageAndKeepsNothing() {
     signIn("sk_live_" + "x".repeat(40));
     Locator key = page.getByLabel("Key or token");
+    assertThat(button("Sign out")).isHidden();
     assertThat(errorOf(key)).hasText("the API key is not valid (invalid_api_key)");
     assertEquals(0, ((Number) page.evaluate("() => sessionStorage.length")).intValue());
     assertThat(link("Meetings")).hasCount(0);
