@@ -51,7 +51,10 @@ export function loading(what) {
 
 /** An API error as the API put it, for views that could not load. */
 export function problem(e) {
-  return h('p', { class: 'form-error', role: 'alert' }, e.code ? `${e.message} (${e.code})` : e.message);
+  const text = e.code ? `${e.message} (${e.code})` : e.message;
+  // A key revoked or regenerated elsewhere while this tab was open.
+  const hint = e.status === 401 ? ' Sign out, then sign in with a valid key.' : '';
+  return h('p', { class: 'form-error', role: 'alert' }, text + hint);
 }
 
 export function empty(text) {

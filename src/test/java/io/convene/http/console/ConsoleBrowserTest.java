@@ -306,6 +306,15 @@ class ConsoleBrowserTest {
     assertThat(errorOf(key)).hasText("the API key is not valid (invalid_api_key)");
     assertEquals(0, ((Number) page.evaluate("() => sessionStorage.length")).intValue());
     assertThat(link("Meetings")).hasCount(0);
+
+    // A key that stops working while the tab is open (regenerated elsewhere).
+    key.fill(account.getString("api_key"));
+    button("Sign in").click();
+    assertThat(link("Meetings")).isVisible();
+    api(calls.post("/v1/platform/regenerate-key", null).await(), 200);
+    page.reload();
+    assertThat(page.locator("main .form-error")).hasText(
+        "the API key is not valid (invalid_api_key) Sign out, then sign in with a valid key.");
   }
 
   @Test
