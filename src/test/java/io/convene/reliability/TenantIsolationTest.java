@@ -336,6 +336,22 @@ class TenantIsolationTest {
     add(cases, HttpMethod.PUT, "/v1/platform/settings", (b, kind) ->
         assertEquals(settings(globex), okBody(b.put("/v1/platform/settings", new JsonObject()
             .put("redirect_uris", new JsonArray().add(globex.redirectUri)).put("webhook_url", HOOK_URL)).await())));
+    add(cases, HttpMethod.GET, "/v1/platform/dashboard", (b, kind) -> {
+      JsonObject body = okBody(b.get("/v1/platform/dashboard").await());
+      assertEquals(new JsonObject().put("id", globex.id).put("name", "Globex").put("plan", "self-hosted"),
+          body.getJsonObject("platform"));
+      assertEquals(count("SELECT count(*) FROM meetings WHERE account_id = $1", globex.id),
+          body.getJsonObject("usage").getLong("this_month"));
+      assertEquals(count("SELECT count(*) FROM calendar_connections WHERE account_id = $1 AND revoked_at IS NULL", globex.id),
+          body.getLong("connected_users"));
+      assertEquals(count("SELECT count(*) FROM webhook_deliveries WHERE account_id = $1", globex.id),
+          body.getJsonObject("stats").getJsonObject("webhook_deliveries_24h").getLong("pending"));
+    });
+    add(cases, HttpMethod.GET, "/console", (b, kind) -> {
+      HttpResponse<Buffer> page = b.get("/console").await();
+      assertEquals(200, page.statusCode());
+      assertTrue(page.bodyAsString().contains("<title>Convene console</title>"), "the console's page, the same for anyone");
+    });
     add(cases, HttpMethod.POST, "/v1/platform/regenerate-key", (b, kind) -> {
       String replacement = okBody(b.post("/v1/platform/regenerate-key", null).await()).getString("api_key");
       assertEquals(globex.id, rows("SELECT account_id FROM api_keys WHERE revoked_at IS NULL AND id = $1",
@@ -526,6 +542,7 @@ class TenantIsolationTest {
     assertEquals(new TreeSet<>(Set.of(
         "* (every path)",
         "* /admin/v1/*",
+        "* /console/*",
         "* /oauth2/token",
         "* /v1/*",
         "* /v1/accounts/:accountId/*",
@@ -617,6 +634,10 @@ class TenantIsolationTest {
     List<Row> rows = new ArrayList<>();
     app.database.pool(app.vertx).preparedQuery(sql).execute(Tuple.wrap(params)).await().forEach(rows::add);
     return rows;
+  }
+
+  private long count(String sql, Object... params) {
+    return rows(sql, params).get(0).getLong(0);
   }
 
   private Set<String> ids(String sql, Object... params) {
