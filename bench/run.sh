@@ -534,8 +534,8 @@ webhook_step() {
   log "webhooks: receiver on 127.0.0.1:$RECEIVER_PORT registered"
 
   # Deliveries per second: a backlog of HOOK_BACKLOG deliveries committed at once (copies of the
-  # meeting.updated events the PUT steps wrote, inserted in one transaction: the fan-out trigger makes
-  # their deliveries as it does for the API's), drained by the running node, from first receipt to
+  # meeting.updated events the PUT steps wrote, inserted in one statement with their deliveries, the
+  # fan-out the API's changes do, see io.convene.outbox.Outbox), drained by the running node, from first receipt to
   # last. As many first, unmeasured: the delivery path's code is not the API's, and a quarter as many
   # left the JIT compiling through the measured drain (the C2 thread took twice the event loop's CPU).
   # A third, smaller backlog is drained under JFR, after the measured one.
@@ -549,12 +549,15 @@ webhook_step() {
     fi
     curl -sS --max-time 5 -X POST "http://127.0.0.1:$RECEIVER_PORT/reset?since_ms=0" >/dev/null
     c0=$(proc_ticks "$CONVENE_PID"); p0=$(pg_ticks)
-    psql_ -c "INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)
+    psql_ -c "WITH appended AS (INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)
       SELECT 'evt_backlog_${round}_' || k || '_' || e.id, e.account_id, e.meeting_id, e.type,
         e.sequence + 1000000 * k + $offset, e.data, now()
       FROM (SELECT * FROM events WHERE account_id = '$ACCOUNT_ID' AND type = 'meeting.updated'
         AND id NOT LIKE 'evt_backlog%') e, generate_series(1, 100) k
-      LIMIT $size" >/dev/null
+      LIMIT $size RETURNING id, account_id, type)
+      INSERT INTO webhook_deliveries (account_id, endpoint_id, event_id, url, next_attempt_at)
+      SELECT a.account_id, w.id, a.id, w.url, now() FROM appended a
+      JOIN webhook_endpoints w ON w.account_id = a.account_id AND w.enabled AND a.type = ANY (w.event_types)" >/dev/null
     expected=$(psql_ -At -c "SELECT count(*) FROM webhook_deliveries WHERE event_id LIKE 'evt_backlog_${round}_%'")
     log "webhooks: a backlog of $expected deliveries committed ($round); draining"
     stats=$(wait_for_deliveries "$expected" 15 300)
@@ -590,15 +593,13 @@ STAMP=$(date -u +%Y-%m-%d-%H%M)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "$MODE run: ${CONNECTIONS} connections, ${THREADS} load threads, ${DUR}s per step after ${WARM}s warm-up; work dir $RUN_DIR"
 
-# The pgbench scripts copy statements from MeetingSql.java and Tenants.java: say when those changed.
+# The pgbench scripts copy statements from MeetingSql.java and Outbox.java: say when those changed.
 sql_fingerprint() {
   {
-    awk '/static final String (COLUMNS|SELECT_ONE|LOCK_ONE|INSERT|UPDATE|INSERT_EVENT) =/,/;[[:space:]]*$/' \
+    awk '/static final String (CALENDAR_COLUMNS|COLUMNS|SELECT_ONE|CONNECTION_COLUMN|CREATE|CHANGE) =/,/;[[:space:]]*$/' \
       "$ROOT/src/main/java/io/convene/meeting/MeetingSql.java"
-    grep -F 'FROM api_keys WHERE id = $1 AND revoked_at IS NULL' "$ROOT/src/main/java/io/convene/tenant/Tenants.java"
-    awk '/static final String (READ_COLUMNS|ENQUEUE_JOB) =/,/;[[:space:]]*$/' \
-      "$ROOT/src/main/java/io/convene/calendar/CalendarSyncSql.java"
-    grep -F 'email_key = ANY($2)' "$ROOT/src/main/java/io/convene/calendar/CalendarConnections.java"
+    awk '/(static final String (FAN_OUT|QUEUE_CALENDAR_JOB|QUEUED_COLUMNS) =|appendAfterChange\(int)/,/;[[:space:]]*$/' \
+      "$ROOT/src/main/java/io/convene/outbox/Outbox.java"
   } | sha256sum | cut -c1-16
 }
 SQL_FP=$(sql_fingerprint)
@@ -606,7 +607,7 @@ SQL_FP_EXPECTED=$(grep -o '^[0-9a-f]*' "$BENCH/pgbench/SOURCE_FINGERPRINT" 2>/de
 SQL_MATCH=true
 if [[ $SQL_FP != "$SQL_FP_EXPECTED" ]]; then
   SQL_MATCH=false
-  log "WARNING: the SQL in MeetingSql.java / Tenants.java changed since bench/pgbench/*.sql were written"
+  log "WARNING: the SQL in MeetingSql.java / Outbox.java changed since bench/pgbench/*.sql were written"
   log "         (fingerprint $SQL_FP, scripts written for ${SQL_FP_EXPECTED:-none}): review them, then update bench/pgbench/SOURCE_FINGERPRINT"
 fi
 

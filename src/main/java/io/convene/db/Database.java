@@ -13,7 +13,6 @@ import org.flywaydb.core.Flyway;
  * number of verticle instances that ask for it.
  */
 public record Database(PgConnectOptions connectOptions, int poolSize) {
-  static final int PIPELINING = 4;
   /**
    * Statements up to this long are prepared once per connection and kept; the client's default (2,048)
    * left a change's statement (data-modifying CTEs, about 3,000 characters) to be parsed and planned
@@ -49,20 +48,19 @@ public record Database(PgConnectOptions connectOptions, int poolSize) {
 
   /**
    * A client of the calling verticle's own: its connections live on that verticle's event loop, so a
-   * query and its answer never leave the loop; statements are prepared once per connection and
-   * pipelined up to {@value #PIPELINING} deep. Build it in the verticle's {@code start()}; it closes
-   * with the verticle.
+   * query and its answer never leave the loop; statements are prepared once per connection and kept.
+   * Build it in the verticle's {@code start()}; it closes with the verticle.
    *
-   * <p>Shallow pipelining: a connection's statements run one after another in its backend, so a deep
-   * pipe would queue one commit's WAL flush behind another's; spread over several connections, commits
-   * flush together.
+   * @param pipelined whether statements are pipelined on a connection, for reads; a write's commit
+   *                  would wait there for the flush of every commit ahead of it on the same backend, so
+   *                  writes get a connection each (up to {@code connections}) and commit together
    */
-  public SqlClient loopClient(Vertx vertx, int connections) {
+  public SqlClient loopClient(Vertx vertx, int connections, boolean pipelined) {
     PgConnectOptions options = new PgConnectOptions(connectOptions)
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(512)
         .setPreparedStatementCacheSqlLimit(CACHED_STATEMENT_MAX_LENGTH)
-        .setPipeliningLimit(PIPELINING);
+        .setPipeliningLimit(pipelined ? PgConnectOptions.DEFAULT_PIPELINING_LIMIT : 1);
     return PgBuilder.client()
         .with(new PoolOptions().setMaxSize(connections))
         .connectingTo(options)

@@ -82,19 +82,22 @@ public final class MeetingSql {
       + Outbox.appendAfterChange(22, 20) + "," + Outbox.QUEUE_CALENDAR_JOB
       + " SELECT (SELECT count(*) FROM changed) AS changed," + Outbox.QUEUED_COLUMNS + "," + CONNECTION_COLUMN;
 
-  private final SqlClient client;
+  private final SqlClient reads;
+  private final SqlClient writes;
   private final Pool transactions;
   private final LastSeenMeetings lastSeen;
   private final Vertx vertx;
 
   /**
-   * @param client       what every statement runs on, unless a change must commit with a record
+   * @param reads        what reads run on (pipelined)
+   * @param writes       what a change runs on, unless it must commit with a record
    * @param transactions where a change and its {@link ChangeRecord} commit together
    * @param lastSeen     what changes are worked out from when they can be
    * @param vertx        where the workers of this process are woken when a change queued work for them
    */
-  public MeetingSql(SqlClient client, Pool transactions, LastSeenMeetings lastSeen, Vertx vertx) {
-    this.client = client;
+  public MeetingSql(SqlClient reads, SqlClient writes, Pool transactions, LastSeenMeetings lastSeen, Vertx vertx) {
+    this.reads = reads;
+    this.writes = writes;
     this.transactions = transactions;
     this.lastSeen = lastSeen;
     this.vertx = vertx;
@@ -121,11 +124,11 @@ public final class MeetingSql {
   }
 
   /**
-   * Runs a change on the loop's client (one statement commits it), or, with a record to keep, in a
+   * Runs a change on the loop's write client (one statement commits it), or, with a record to keep, in a
    * transaction that writes the record too; then wakes the workers it queued work for.
    */
   private Future<Meeting> commit(ChangeRecord record, Function<SqlClient, Future<Changed>> change) {
-    Future<Changed> committed = record == null ? change.apply(client)
+    Future<Changed> committed = record == null ? change.apply(writes)
         : transactions.withTransaction(tx -> change.apply(tx)
             .compose(changed -> record.write(tx, changed.meeting()).map(changed)));
     return committed.map(changed -> {
@@ -136,7 +139,7 @@ public final class MeetingSql {
   }
 
   Future<Meeting> get(String accountId, String meetingId) {
-    return get(client, accountId, meetingId).onSuccess(lastSeen::saw);
+    return get(reads, accountId, meetingId).onSuccess(lastSeen::saw);
   }
 
   private static Future<Meeting> get(SqlClient sql, String accountId, String meetingId) {
@@ -187,7 +190,7 @@ public final class MeetingSql {
     if (command.afterSeq() == null && command.offset() > 0) {
       sql.append(" OFFSET ").append(param(params, command.offset()));
     }
-    return client.preparedQuery(sql.toString()).execute(params).map(rows -> {
+    return reads.preparedQuery(sql.toString()).execute(params).map(rows -> {
       List<Meeting> meetings = new ArrayList<>(rows.size());
       for (Row row : rows) {
         meetings.add(fromRow(row));
@@ -232,7 +235,7 @@ public final class MeetingSql {
   }
 
   Future<OffsetDateTime> databaseTime() {
-    return client.query("SELECT now()").execute().map(rows -> rows.iterator().next().getOffsetDateTime(0));
+    return reads.query("SELECT now()").execute().map(rows -> rows.iterator().next().getOffsetDateTime(0));
   }
 
   /** A change worked out from the meeting as read: the meeting it leaves, and the events it writes. */

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns meeting persistence. Deployed once per event loop: each instance consumes the address of its
  * own loop (where the HTTP front of that loop sends) and the shared address (for senders on no event
- * loop), with a database client whose connections live on the same loop.
+ * loop), with database clients whose connections live on the same loop: a pipelined one for reads,
+ * and one for changes that gives each its own connection.
  */
 public final class MeetingStoreVerticle extends VerticleBase {
   /** Every instance consumes it; Vert.x picks one. For senders that are not on an event loop. */
@@ -26,7 +27,8 @@ public final class MeetingStoreVerticle extends VerticleBase {
   private MeetingSql sql;
 
   /**
-   * @param connections this instance's share of the database connections
+   * @param connections this instance's share of the database connections (for changes; reads, pipelined,
+   *                    rarely need more than one)
    * @param lastSeen    shared by every instance of the process
    */
   public MeetingStoreVerticle(Database database, int connections, LastSeenMeetings lastSeen) {
@@ -42,7 +44,8 @@ public final class MeetingStoreVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    sql = new MeetingSql(database.loopClient(vertx, connections), database.pool(vertx), lastSeen, vertx);
+    sql = new MeetingSql(database.loopClient(vertx, connections, true), database.loopClient(vertx, connections, false),
+        database.pool(vertx), lastSeen, vertx);
     return vertx.eventBus().<MeetingCommand<?>>localConsumer(addressOfThisLoop(), this::handle).completion()
         .compose(v -> vertx.eventBus().<MeetingCommand<?>>localConsumer(ADDRESS, this::handle).completion());
   }
