@@ -10,6 +10,7 @@ import io.convene.http.Idempotency;
 import io.convene.http.FailedAuthLimiter;
 import io.convene.http.RateLimiter;
 import io.convene.meeting.MeetingStoreVerticle;
+import io.convene.observability.MetricsVerticle;
 import io.convene.secrets.SecretBox;
 import io.convene.secrets.SecretsCheck;
 import io.convene.tenant.Tenants;
@@ -99,6 +100,7 @@ public final class Application {
               .map(tokens -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens)))
           .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
               .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
+              .compose(id -> MetricsVerticle.deploy(vertx, services))
               .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
                   ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.<String>succeededFuture(null))
               .compose(id -> {

@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * @param webhookLogRetentionDays how long finished deliveries and their attempts stay in the log
  * @param webhookConcurrency         deliveries in flight at once on this node
  * @param webhookEndpointConcurrency deliveries in flight at once to one endpoint from this node
+ * @param observability     metrics (on, where served) and logs (format, access log)
  */
 public record ConveneConfig(
     String httpHost,
@@ -61,7 +62,8 @@ public record ConveneConfig(
     List<Duration> webhookRetrySchedule,
     int webhookLogRetentionDays,
     int webhookConcurrency,
-    int webhookEndpointConcurrency) {
+    int webhookEndpointConcurrency,
+    ObservabilityConfig observability) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
@@ -105,11 +107,20 @@ public record ConveneConfig(
         v.durations("webhook_retry_schedule", 20, Duration.ofDays(7)),
         v.requiredInt("webhook_log_retention_days", 1, 3650),
         v.requiredInt("webhook_concurrency", 1, 10_000),
-        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000));
+        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000),
+        observability(v));
   }
 
   public boolean runs(String worker) {
     return workers.contains(worker);
+  }
+
+  private static ObservabilityConfig observability(Values v) {
+    String format = v.requiredString("log_format").toLowerCase(Locale.ROOT);
+    v.check("log_format", format, f -> f.equals(ObservabilityConfig.TEXT) || f.equals(ObservabilityConfig.JSON),
+        "must be text or json");
+    return new ObservabilityConfig(Integer.valueOf(1).equals(v.optionalBoolean("metrics_enabled")),
+        v.optionalInt("metrics_port", 1, 65535), format, Integer.valueOf(1).equals(v.optionalBoolean("access_log")));
   }
 
   /** Both halves of the Google OAuth client, or neither; a configured client needs its callback URL. */

@@ -9,6 +9,8 @@ import io.convene.calendar.CalendarConnections;
 import io.convene.calendar.GoogleCalendarClient;
 import io.convene.calendar.OAuthStates;
 import io.convene.http.admin.AdminRoutes;
+import io.convene.http.docs.ApiDocs;
+import io.convene.observability.Observability;
 import io.convene.http.accounts.AccountWebhookRoutes;
 import io.convene.http.platform.PlatformRoutes;
 import io.convene.http.platform.PlatformWebhookRoutes;
@@ -139,6 +141,8 @@ public final class HttpVerticle extends VerticleBase {
     PlatformWebhookRoutes.mount(router, webhooks, new WebhookDeliveries(pool), targets);
     AccountWebhookRoutes.mount(router, webhooks, targets);
     AccountsRoutes.mount(router, store, calendars, config);
+    ApiDocs.mount(vertx, router);
+    Observability.mount(vertx, router, services);
     return router;
   }
 
