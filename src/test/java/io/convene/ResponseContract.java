@@ -96,8 +96,7 @@ public final class ResponseContract {
     }
     Buffer body = response.bodyAsBuffer();
     String contentType = response.getHeader("Content-Type");
-    ValidatableResponse actual = body == null || body.length() == 0 || contentType == null
-        || !MediaType.isMediaTypeSupported(contentType)
+    ValidatableResponse actual = body == null || body.length() == 0 || !validatable(contentType)
         ? ValidatableResponse.create(response.statusCode(), headers)
         : ValidatableResponse.create(response.statusCode(), headers, body, contentType);
     return validator.validate(actual, operation.getOperationId())
@@ -105,6 +104,11 @@ public final class ResponseContract {
         .recover(error -> Future.failedFuture(new AssertionError(call.request().method() + " " + abbreviated(uri) + " answered "
             + response.statusCode() + " outside the OpenAPI document (" + operation.getOperationId() + "): "
             + error.getMessage() + "\n" + (body == null ? "" : body.toString()), error)));
+  }
+
+  /** JSON bodies are validated; the validator reads no other (forms, YAML, HTML, Prometheus' text). */
+  private static boolean validatable(String mediaType) {
+    return MediaType.APPLICATION_JSON.equals(mediaType) || MediaType.APPLICATION_JSON_UTF8.equals(mediaType);
   }
 
   private static Future<Void> errorShape(HttpContext<?> call, HttpResponse<?> response) {
@@ -139,7 +143,7 @@ public final class ResponseContract {
     return copy;
   }
 
-  /** Closes every object schema and drops the media types the validator cannot read (forms, YAML, HTML). */
+  /** Closes every object schema and drops the media types whose bodies are not validated. */
   private static void close(Object node) {
     if (node instanceof JsonObject object) {
       if (object.containsKey("properties") && object.getValue("properties") instanceof JsonObject
@@ -147,7 +151,7 @@ public final class ResponseContract {
         object.put("additionalProperties", false);
       }
       if (object.getValue("content") instanceof JsonObject content) {
-        content.fieldNames().removeIf(type -> !MediaType.isMediaTypeSupported(type));
+        content.fieldNames().removeIf(type -> !validatable(type));
         if (content.isEmpty()) {
           object.remove("content");
         }

@@ -52,7 +52,9 @@ public final class Metrics {
         // Never the raw path, the remote address or an event-bus address: bounded label values only.
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
         // The store is called over the (local) event bus on every request; its meters would add to each one.
+        // Database connections are net clients: the pool meters say what matters about them.
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
         .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET);
     return Vertx.builder().with(options.setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
