@@ -47,7 +47,8 @@ class JsonLogTest {
 
   @Test
   void eachRequestLogsOneJsonLineWithItsIdTenantRouteStatusAndDuration(Vertx vertx) {
-    TestApp app = TestApp.start(vertx, Map.of("CONVENE_LOG_FORMAT", "json", "CONVENE_ACCESS_LOG", "true")).await();
+    TestApp app = TestApp.start(vertx, Map.of("CONVENE_LOG_FORMAT", "json", "CONVENE_ACCESS_LOG", "true",
+        "CONVENE_WEBHOOKS_ALLOW_INSECURE", "true")).await();
     assertTrue(console().getEncoder() instanceof LogstashEncoder, "the console writes JSON");
     capture = new OutputStreamAppender<>();
     capture.setContext(context);
@@ -57,7 +58,13 @@ class JsonLogTest {
     root().addAppender(capture);
 
     JsonObject account = app.createAccount("Acme").await();
-    HttpResponse<Buffer> missing = TestCalls.withKey(app, account.getString("api_key")).get("/v1/meetings/meet_nope").await();
+    TestCalls acme = TestCalls.withKey(app, account.getString("api_key"));
+    // Credentials issued and used while the logs are JSON, for .ci/no-secrets-in-logs to look for.
+    assertEquals(200, TestCalls.withKey(app, app.accessToken(account).await()).get("/v1/meetings").await().statusCode());
+    assertTrue(acme.put("/v1/platform/webhook", new JsonObject().put("url", "http://127.0.0.1:9/convene")).await()
+        .bodyAsJsonObject().getString("secret").startsWith("whsec_"));
+    assertEquals(401, TestCalls.withKey(app, account.getString("api_key") + "x").get("/v1/meetings").await().statusCode());
+    HttpResponse<Buffer> missing = acme.get("/v1/meetings/meet_nope").await();
     assertEquals(404, missing.statusCode());
 
     List<JsonObject> lines = captured.toString(StandardCharsets.UTF_8).lines().map(JsonObject::new).toList();
