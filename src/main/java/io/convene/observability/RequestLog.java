@@ -21,7 +21,8 @@ import static net.logstash.logback.argument.StructuredArguments.value;
  * loop would overwrite.
  */
 final class RequestLog implements Handler<RoutingContext> {
-  private static final Logger ACCESS = LoggerFactory.getLogger("io.convene.access");
+  static final String ACCESS_LOGGER = "io.convene.access";
+  private static final Logger ACCESS = LoggerFactory.getLogger(ACCESS_LOGGER);
   private static final Object KEY = RequestLog.class;
 
   private final RouteTemplates templates;
@@ -49,9 +50,15 @@ final class RequestLog implements Handler<RoutingContext> {
     String route = templates.of(ctx);
     long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
     Tenant tenant = Tenant.find(ctx);
-    ACCESS.info("{} {} {} {} ms {} {}", value("method", ctx.request().method().name()), route == null ? "-" : route,
-        value("status", ctx.response().getStatusCode()), value("duration_ms", durationMs), RequestIds.of(ctx),
-        tenant == null ? "-" : tenant.accountId());
+    // Its own fields: a response written from a file ends outside the request's context.
+    ACCESS.info("{} {} {} {} ms {} {}", value("method", ctx.request().method().name()), field("route", route),
+        value("status", ctx.response().getStatusCode()), value("duration_ms", durationMs),
+        value("request_id", RequestIds.of(ctx)), field("tenant_id", tenant == null ? null : tenant.accountId()));
+  }
+
+  /** A field of the JSON line when there is a value; else only a {@code -} in the message. */
+  private static Object field(String name, String content) {
+    return content == null ? "-" : value(name, content);
   }
 
   /** The request running on the calling thread's Vert.x context, or {@code null}. */

@@ -36,7 +36,10 @@ final class RouteTemplates {
     return new RouteTemplates(List.copyOf(endpoints));
   }
 
-  /** {@code null} when no endpoint serves the request (a 404 or 405 of the router). */
+  /**
+   * The endpoint's template; else the prefix route that answered ({@code /docs/*}); {@code null} when no route
+   * served the request (a 404 or 405 of the router).
+   */
   String of(RoutingContext ctx) {
     Route current = ctx.currentRoute();
     if (current != null && isEndpoint(current)) {
@@ -49,7 +52,7 @@ final class RouteTemplates {
         return endpoint.template();
       }
     }
-    return null;
+    return current != null && current.getPath() != null ? current.getPath() + "*" : null;
   }
 
   private static boolean isEndpoint(Route route) {

@@ -7,6 +7,7 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.convene.TestApp;
 import io.convene.TestCalls;
+import io.convene.calendar.FakeGoogle;
 import io.convene.config.ObservabilityConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +49,10 @@ class JsonLogTest {
 
   @Test
   void eachRequestLogsOneJsonLineWithItsIdTenantRouteStatusAndDuration(Vertx vertx) {
-    TestApp app = TestApp.start(vertx, Map.of("CONVENE_LOG_FORMAT", "json", "CONVENE_ACCESS_LOG", "true",
-        "CONVENE_WEBHOOKS_ALLOW_INSECURE", "true")).await();
+    FakeGoogle google = FakeGoogle.start(vertx).await();
+    Map<String, String> env = new HashMap<>(google.env());
+    env.putAll(Map.of("CONVENE_LOG_FORMAT", "json", "CONVENE_ACCESS_LOG", "true", "CONVENE_WEBHOOKS_ALLOW_INSECURE", "true"));
+    TestApp app = TestApp.start(vertx, env).await();
     assertTrue(console().getEncoder() instanceof LogstashEncoder, "the console writes JSON");
     capture = new OutputStreamAppender<>();
     capture.setContext(context);
@@ -66,6 +70,16 @@ class JsonLogTest {
     assertEquals(401, TestCalls.withKey(app, account.getString("api_key") + "x").get("/v1/meetings").await().statusCode());
     HttpResponse<Buffer> missing = acme.get("/v1/meetings/meet_nope").await();
     assertEquals(404, missing.statusCode());
+    // A line logged by a route while it runs (Google refuses to revoke a disconnected grant) names the request too.
+    HttpResponse<Buffer> imported = app.client.post("/admin/v1/accounts/" + account.getString("id") + "/calendar-connections")
+        .bearerTokenAuthentication(TestApp.ADMIN_TOKEN)
+        .sendJsonObject(new JsonObject().put("user_email", "alice@example.com")
+            .put("refresh_token", google.grant("alice@example.com").await()))
+        .await();
+    assertEquals(201, imported.statusCode(), imported.bodyAsString());
+    google.failNext("POST", "/revoke", 503, new JsonObject().put("error", "backendError")).await();
+    HttpResponse<Buffer> disconnected = acme.delete("/v1/calendars/alice@example.com").await();
+    assertEquals(200, disconnected.statusCode(), disconnected.bodyAsString());
 
     List<JsonObject> lines = captured.toString(StandardCharsets.UTF_8).lines().map(JsonObject::new).toList();
     JsonObject read = lines.stream().filter(l -> missing.getHeader("X-Request-Id").equals(l.getString("request_id")))
@@ -82,6 +96,15 @@ class JsonLogTest {
         + read.getString("request_id") + " " + account.getString("id"), read.getString("message"));
     assertEquals(Set.of("timestamp", "message", "logger", "thread", "level", "request_id", "tenant_id", "route",
         "method", "status", "duration_ms"), read.fieldNames());
+
+    JsonObject warning = lines.stream().filter(l -> "WARN".equals(l.getString("level"))
+            && disconnected.getHeader("X-Request-Id").equals(l.getString("request_id")))
+        .findFirst().orElseThrow(() -> new AssertionError("no warning of the disconnect in " + lines));
+    assertEquals("io.convene.http.platform.CalendarRoutes", warning.getString("logger"));
+    assertEquals(account.getString("id"), warning.getString("tenant_id"));
+    assertEquals("/v1/calendars/:email", warning.getString("route"));
+    assertTrue(warning.getString("message").startsWith("Google did not revoke a disconnected calendar's grant"),
+        warning.getString("message"));
 
     JsonObject created = lines.stream().filter(l -> "/admin/v1/accounts".equals(l.getString("route")))
         .findFirst().orElseThrow(() -> new AssertionError("no access line of the admin call in " + lines));
