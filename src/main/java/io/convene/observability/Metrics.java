@@ -33,6 +33,8 @@ public final class Metrics {
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
   private static final double NANOS_PER_SECOND = 1e9;
   private static final String HTTP_SERVER = "vertx.http.server.";
+  /** The type the SQL client reports its client metrics under. */
+  private static final String SQL_CLIENT = "sql";
 
   private Metrics() {
   }
@@ -51,9 +53,11 @@ public final class Metrics {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         // Never the raw path, the remote address or an event-bus address: bounded label values only.
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME))
-        // The store is called over the (local) event bus on every request; its meters would add to each one.
-        // Database connections are net clients: the pool meters say what matters about them.
+        // The store is called over the (local) event bus on every request, and runs a query or two: their
+        // meters would add to each request. The pool meters say what matters about the database (and the SQL
+        // client's own pending gauge collides between the loops' clients).
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
+        .addDisabledMetricsCategory(SQL_CLIENT)
         .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
         .addDisabledMetricsCategory(MetricsDomain.DATAGRAM_SOCKET);
     return Vertx.builder().with(options.setMetricsOptions(metrics))
