@@ -108,6 +108,19 @@ public final class TestApp {
         });
   }
 
+  /** Imports a Google Calendar connection through the admin API: {@code {id, user_email, google_id, ...}}. */
+  public Future<JsonObject> importCalendar(String accountId, String email, String refreshToken) {
+    return client.post("/admin/v1/accounts/" + accountId + "/calendar-connections")
+        .bearerTokenAuthentication(ADMIN_TOKEN)
+        .sendJsonObject(new JsonObject().put("user_email", email).put("refresh_token", refreshToken))
+        .map(response -> {
+          if (response.statusCode() != 201) {
+            throw new IllegalStateException("calendar import answered " + response.statusCode() + " " + response.bodyAsString());
+          }
+          return response.bodyAsJsonObject().getJsonObject("connection");
+        });
+  }
+
   /** An OAuth access token for the account's first client, from {@code POST /oauth2/token}. */
   public Future<String> accessToken(JsonObject account) {
     JsonObject client = account.getJsonObject("oauth_client");

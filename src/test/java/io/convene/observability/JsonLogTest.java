@@ -71,12 +71,7 @@ class JsonLogTest {
     HttpResponse<Buffer> missing = acme.get("/v1/meetings/meet_nope").await();
     assertEquals(404, missing.statusCode());
     // A line logged by a route while it runs (Google refuses to revoke a disconnected grant) names the request too.
-    HttpResponse<Buffer> imported = app.client.post("/admin/v1/accounts/" + account.getString("id") + "/calendar-connections")
-        .bearerTokenAuthentication(TestApp.ADMIN_TOKEN)
-        .sendJsonObject(new JsonObject().put("user_email", "alice@example.com")
-            .put("refresh_token", google.grant("alice@example.com").await()))
-        .await();
-    assertEquals(201, imported.statusCode(), imported.bodyAsString());
+    app.importCalendar(account.getString("id"), "alice@example.com", google.grant("alice@example.com").await()).await();
     google.failNext("POST", "/revoke", 503, new JsonObject().put("error", "backendError")).await();
     HttpResponse<Buffer> disconnected = acme.delete("/v1/calendars/alice@example.com").await();
     assertEquals(200, disconnected.statusCode(), disconnected.bodyAsString());

@@ -59,12 +59,7 @@ class MetricsTest {
     TestCalls acme = TestCalls.withKey(app, account.getString("api_key"));
     Receiver receiver = Receiver.ok(vertx);
     assertEquals(200, acme.put("/v1/platform/webhook", new JsonObject().put("url", receiver.url())).await().statusCode());
-    HttpResponse<Buffer> imported = app.client.post("/admin/v1/accounts/" + account.getString("id") + "/calendar-connections")
-        .bearerTokenAuthentication(TestApp.ADMIN_TOKEN)
-        .sendJsonObject(new JsonObject().put("user_email", "alice@example.com")
-            .put("refresh_token", google.grant("alice@example.com").await()))
-        .await();
-    assertEquals(201, imported.statusCode(), imported.bodyAsString());
+    app.importCalendar(account.getString("id"), "alice@example.com", google.grant("alice@example.com").await()).await();
     String meetingId = acme.post("/v1/schedule", new JsonObject()
             .put("attendees", new JsonArray().add("alice@example.com").add("bob@example.com"))
             .put("start_time", "2025-11-25T14:00:00-08:00").put("duration_minutes", 30).put("title", "Intro call"))
