@@ -21,6 +21,7 @@ public final class ApiDocs {
 
   public static void mount(Vertx vertx, Router router) {
     Future<ApiDocument> document = vertx.executeBlocking(ApiDocument::load);
+    // No index page: /docs/ would otherwise serve the webjar's own index.html, Swagger's Petstore demo.
     Future<Handler<RoutingContext>> assets = document.map(d -> StaticHandler.create(d.assets).setIndexPage("-"));
     router.get("/openapi.json").handler(ctx -> send(ctx, document, d -> d.json, "application/json"));
     router.get("/openapi.yaml").handler(ctx -> send(ctx, document, d -> d.yaml, "application/yaml"));
