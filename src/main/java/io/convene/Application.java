@@ -11,6 +11,7 @@ import io.convene.http.FailedAuthLimiter;
 import io.convene.http.RateLimiter;
 import io.convene.meeting.LastSeenMeetings;
 import io.convene.meeting.MeetingStoreVerticle;
+import io.convene.observability.MetricsVerticle;
 import io.convene.secrets.SecretBox;
 import io.convene.secrets.SecretsCheck;
 import io.convene.tenant.CredentialCache;
@@ -107,6 +108,7 @@ public final class Application {
           .compose(services -> (config.bootstrap() ? bootstrap(vertx, services, console) : Future.<Void>succeededFuture())
               .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database, storeConnectionsPerLoop(config),
                   lastSeen), perEventLoop))
+              .compose(id -> MetricsVerticle.deploy(vertx, services))
               .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
                   ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.<String>succeededFuture(null))
               .compose(id -> {

@@ -5,6 +5,8 @@ import io.convene.config.ConfigLoader;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.db.EmbeddedPostgres;
+import io.convene.observability.LogFormat;
+import io.convene.observability.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -33,6 +35,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    LogFormat.use(config.observability().logFormat());
     Running running = new Running();
     Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "convene-shutdown"));
     try {
@@ -43,7 +46,7 @@ public final class Main {
       } else {
         database = Database.fromUrl(config.databaseUrl(), config.databasePoolSize());
       }
-      running.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+      running.vertx = Metrics.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()), config.observability());
       running.application = Application.start(running.vertx, config, database, System.out).await(60, TimeUnit.SECONDS);
       LOG.info("Convene ready on http://{}:{} ({} event loops, {} database)", config.httpHost(), config.httpPort(),
           config.eventLoops(), config.embeddedDatabase() ? "embedded" : "external");

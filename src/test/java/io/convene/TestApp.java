@@ -3,8 +3,13 @@ package io.convene;
 import io.convene.config.ConfigLoader;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
+import io.convene.observability.LogFormat;
+import io.convene.http.HttpVerticle;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.deployment.DeploymentContext;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -39,9 +44,9 @@ public final class TestApp {
     this.config = config;
     this.database = database;
     this.console = console;
-    this.client = WebClient.create(vertx, new WebClientOptions()
+    this.client = ResponseContract.validating(vertx, WebClient.create(vertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1")
-        .setDefaultPort(config.httpPort()));
+        .setDefaultPort(config.httpPort())));
   }
 
   /** Starts with the admin token set and bootstrap off; {@code env} overrides, as CONVENE_* variables would. */
@@ -63,6 +68,7 @@ public final class TestApp {
     all.putAll(env);
     all.values().removeIf(v -> v == null);
     ConveneConfig config = ConfigLoader.load(new String[0], all);
+    LogFormat.use(config.observability().logFormat());
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     return Application.start(vertx, config, database, new PrintStream(console, true))
         .map(application -> new TestApp(vertx, application, config, database, console));
@@ -70,6 +76,19 @@ public final class TestApp {
 
   public static Future<TestApp> start(Vertx vertx) {
     return start(vertx, Map.of());
+  }
+
+  /** The HTTP verticles this app deployed, one per event loop. */
+  public List<HttpVerticle> httpFronts() {
+    List<HttpVerticle> fronts = new ArrayList<>();
+    for (DeploymentContext deployment : ((VertxInternal) vertx).deploymentManager().deployments()) {
+      for (Deployable instance : deployment.deployment().instances()) {
+        if (instance instanceof HttpVerticle front) {
+          fronts.add(front);
+        }
+      }
+    }
+    return fronts;
   }
 
   public String console() {
@@ -86,6 +105,19 @@ public final class TestApp {
             throw new IllegalStateException("account creation answered " + response.statusCode() + " " + response.bodyAsString());
           }
           return response.bodyAsJsonObject();
+        });
+  }
+
+  /** Imports a Google Calendar connection through the admin API: {@code {id, user_email, google_id, ...}}. */
+  public Future<JsonObject> importCalendar(String accountId, String email, String refreshToken) {
+    return client.post("/admin/v1/accounts/" + accountId + "/calendar-connections")
+        .bearerTokenAuthentication(ADMIN_TOKEN)
+        .sendJsonObject(new JsonObject().put("user_email", email).put("refresh_token", refreshToken))
+        .map(response -> {
+          if (response.statusCode() != 201) {
+            throw new IllegalStateException("calendar import answered " + response.statusCode() + " " + response.bodyAsString());
+          }
+          return response.bodyAsJsonObject().getJsonObject("connection");
         });
   }
 

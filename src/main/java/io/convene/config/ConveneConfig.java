@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  * @param credentialCacheSize        API keys and OAuth clients (known or unknown) kept in memory at most
  * @param credentialCacheTtlSeconds  how long one is kept: the bound on a revocation whose notification was lost
  * @param meetingCacheSize           meetings kept as last seen, to work changes out from without reading first
+ * @param observability     metrics (on, where served) and logs (format, access log)
  */
 public record ConveneConfig(
     String httpHost,
@@ -67,7 +68,8 @@ public record ConveneConfig(
     int webhookEndpointConcurrency,
     int credentialCacheSize,
     int credentialCacheTtlSeconds,
-    int meetingCacheSize) {
+    int meetingCacheSize,
+    ObservabilityConfig observability) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
@@ -114,11 +116,20 @@ public record ConveneConfig(
         v.requiredInt("webhook_endpoint_concurrency", 1, 1_000),
         v.requiredInt("credential_cache_size", 100, 10_000_000),
         v.requiredInt("credential_cache_ttl_seconds", 1, 3_600),
-        v.requiredInt("meeting_cache_size", 0, 10_000_000));
+        v.requiredInt("meeting_cache_size", 0, 10_000_000),
+        observability(v));
   }
 
   public boolean runs(String worker) {
     return workers.contains(worker);
+  }
+
+  private static ObservabilityConfig observability(Values v) {
+    String format = v.requiredString("log_format").toLowerCase(Locale.ROOT);
+    v.check("log_format", format, f -> f.equals(ObservabilityConfig.TEXT) || f.equals(ObservabilityConfig.JSON),
+        "must be text or json");
+    return new ObservabilityConfig(Integer.valueOf(1).equals(v.optionalBoolean("metrics_enabled")),
+        v.optionalInt("metrics_port", 1, 65535), format, Integer.valueOf(1).equals(v.optionalBoolean("access_log")));
   }
 
   /** Both halves of the Google OAuth client, or neither; a configured client needs its callback URL. */

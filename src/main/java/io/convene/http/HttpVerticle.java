@@ -10,6 +10,8 @@ import io.convene.calendar.GoogleCalendarClient;
 import io.convene.calendar.OAuthStates;
 import io.convene.http.admin.AdminRoutes;
 import io.convene.http.console.ConsoleRoutes;
+import io.convene.http.docs.ApiDocs;
+import io.convene.observability.Observability;
 import io.convene.http.accounts.AccountWebhookRoutes;
 import io.convene.http.platform.PlatformRoutes;
 import io.convene.http.platform.PlatformWebhookRoutes;
@@ -141,6 +143,8 @@ public final class HttpVerticle extends VerticleBase {
     AccountWebhookRoutes.mount(router, webhooks, targets);
     AccountsRoutes.mount(router, store, calendars, config);
     ConsoleRoutes.mount(router, pool);
+    ApiDocs.mount(vertx, router);
+    Observability.mount(vertx, router, services);
     return router;
   }
 

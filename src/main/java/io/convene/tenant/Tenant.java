@@ -21,4 +21,9 @@ public record Tenant(String accountId, String credentialId) {
     }
     return tenant;
   }
+
+  /** The tenant, or {@code null} before (or without) authentication: for logs, which run on every route. */
+  public static Tenant find(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
 }

@@ -8,6 +8,7 @@ import io.convene.secrets.SecretBox;
 import io.convene.webhook.WebhookDeliveries.Claimed;
 import io.convene.webhook.WebhookDeliveries.Finished;
 import io.convene.webhook.WebhookDeliveries.Verdict;
+import io.convene.observability.DeliveryMetrics;
 import io.convene.webhook.WebhookSender.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -58,6 +59,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private final ConveneConfig config;
   private WebhookDeliveries deliveries;
   private WebhookSender sender;
+  private DeliveryMetrics metrics;
   private RetrySchedule schedule;
   private PgSubscriber subscriber;
 
@@ -84,6 +86,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   public Future<?> start() {
     deliveries = new WebhookDeliveries(services.database().pool(vertx));
     // Endpoints may share a receiver's address: the per-endpoint bound is kept here, not by the pool.
+    metrics = DeliveryMetrics.of(vertx);
     sender = new WebhookSender(vertx, new WebhookTargets(vertx, config.webhooksAllowInsecure()),
         config.webhookConcurrency());
     schedule = new RetrySchedule(config.webhookRetrySchedule());
@@ -205,7 +208,9 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
       attempt(claimed).onComplete(ended -> {
         // attempt() never fails: every way an attempt can go wrong is an Outcome
         open.computeIfPresent(endpointId, (id, n) -> n == 1 ? null : n - 1);
-        unrecorded.add(new Finished(claimed, ended.result(), verdict(claimed, ended.result())));
+        Finished finished = new Finished(claimed, ended.result(), verdict(claimed, ended.result()));
+        metrics.attempt(finished.verdict().status(), finished.outcome().durationMs());
+        unrecorded.add(finished);
         record();
         dispatch(endpointId);
         wake();

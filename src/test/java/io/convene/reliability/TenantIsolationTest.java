@@ -4,12 +4,10 @@ import io.convene.TestApp;
 import io.convene.TestCalls;
 import io.convene.calendar.FakeGoogle;
 import io.convene.http.HttpVerticle;
-import io.vertx.core.Deployable;
+import io.convene.http.docs.ApiDocument;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.internal.deployment.DeploymentContext;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -207,6 +205,7 @@ class TenantIsolationTest {
         assertEquals(new JsonObject().put("status", "ok"), okBody(b.get("/health").await())));
     add(cases, HttpMethod.GET, "/health/ready", (b, kind) ->
         assertEquals(new JsonObject().put("status", "ready"), okBody(b.get("/health/ready").await())));
+    addApiDocs(cases);
     addTokenEndpoint(cases);
     addGoogleCallback(cases);
     addAdminApi(cases);
@@ -221,6 +220,23 @@ class TenantIsolationTest {
 
   private static void add(List<Case> cases, HttpMethod method, String path, Check check) {
     cases.add(new Case(method, path, check));
+  }
+
+  /** The document and its page are public and the same for everyone. */
+  private static void addApiDocs(List<Case> cases) {
+    String yaml = ApiDocument.resource(ApiDocument.RESOURCE);
+    add(cases, HttpMethod.GET, "/openapi.json", (b, kind) ->
+        assertEquals(ApiDocument.parse(yaml), okBody(b.get("/openapi.json").await())));
+    add(cases, HttpMethod.GET, "/openapi.yaml", (b, kind) -> {
+      HttpResponse<Buffer> response = b.get("/openapi.yaml").await();
+      assertEquals(200, response.statusCode());
+      assertEquals(yaml, response.bodyAsString());
+    });
+    add(cases, HttpMethod.GET, "/docs", (b, kind) -> {
+      HttpResponse<Buffer> response = b.get("/docs").await();
+      assertEquals(200, response.statusCode());
+      assertTrue(response.bodyAsString().contains("SwaggerUIBundle({url: \"openapi.json\""), response.bodyAsString());
+    });
   }
 
   private void addTokenEndpoint(List<Case> cases) {
@@ -508,14 +524,7 @@ class TenantIsolationTest {
   /** Every route the app serves has a row above, and every row names a route the app serves. */
   @Test
   void theTableCoversEveryMountedRoute() {
-    List<HttpVerticle> fronts = new ArrayList<>();
-    for (DeploymentContext deployment : ((VertxInternal) app.vertx).deploymentManager().deployments()) {
-      for (Deployable instance : deployment.deployment().instances()) {
-        if (instance instanceof HttpVerticle front) {
-          fronts.add(front);
-        }
-      }
-    }
+    List<HttpVerticle> fronts = app.httpFronts();
     assertEquals(app.config.eventLoops(), fronts.size(), "one HTTP front per event loop");
     Set<String> endpoints = new TreeSet<>();
     Set<String> middleware = new TreeSet<>();
@@ -546,7 +555,8 @@ class TenantIsolationTest {
         "* /oauth2/token",
         "* /v1/*",
         "* /v1/accounts/:accountId/*",
-        "DELETE,PATCH,POST,PUT /v1/*")), middleware);
+        "DELETE,PATCH,POST,PUT /v1/*",
+        "GET /docs/*")), middleware);
   }
 
   private static String describe(Route route) {
