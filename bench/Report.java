@@ -110,6 +110,7 @@ public class Report {
     results.put("cpu", cpu());
     results.put("put_latency", putLatency());
     results.put("scaling", scaling());
+    results.put("metrics_cost", metricsCost());
     results.put("process", process(settings));
     results.put("webhooks", webhooks());
     results.put("jfr", jfr());
@@ -312,6 +313,29 @@ public class Report {
     }
     md.append("\n");
     return out;
+  }
+
+  /** GET with 2 event loops, metrics on (the scaling run) and off (a restart like it): issue 14's ≤ 3 %. */
+  private JsonObject metricsCost() {
+    JsonObject on = wrk("convene", "get", "2");
+    JsonObject off = wrk("convene", "get", "2-no-metrics");
+    if (on == null || off == null) {
+      return null;
+    }
+    Double withMetrics = okRps(on);
+    Double without = okRps(off);
+    Double cost = withMetrics == null || without == null || without == 0 ? null : 1 - withMetrics / without;
+    md.append("## What metrics cost\n\n");
+    md.append("`GET /v1/meetings/{id}` with 2 event loops, metrics on (the scaling run above) and off "
+        + "(`CONVENE_METRICS_ENABLED=false`, the same restart and warm-up): ").append(num(withMetrics))
+        .append(" vs ").append(num(without)).append(" req/s, ").append(cost == null ? "?" : fmt(cost * 100, 1) + " %")
+        .append(" fewer with metrics; Convene CPU ").append(scaleCell(on)).append(" vs ").append(scaleCell(off))
+        .append(".\n\n");
+    target("GET cost of metrics (issue 14)", cost == null ? null : cost * 100, 3.0, false,
+        cost == null ? "not measured" : fmt(cost * 100, 1) + " % (" + num(withMetrics) + " vs " + num(without) + " req/s)",
+        "≤ 3 %", errors(on) + errors(off));
+    return new JsonObject().put("rps_with_metrics", round(withMetrics, 1)).put("rps_without_metrics", round(without, 1))
+        .put("cost_percent", cost == null ? null : round(cost * 100, 2));
   }
 
   private JsonObject process(JsonObject settings) {

@@ -7,7 +7,7 @@
 #   bench/run.sh [--quick] [--connections N] [--note TEXT] [--keep]
 #
 # --quick       about five minutes (the full run takes about fifteen)
-# --connections concurrent connections of wrk and clients of pgbench (default 16 = Convene's pool)
+# --connections concurrent connections of wrk and clients of pgbench (default 32, as issue 20 measured)
 # --note        a remark stored with the results (e.g. "machine busy with other builds")
 # --keep        keep the temporary directory (data dir, logs, raw tool output) for inspection
 #
@@ -23,7 +23,7 @@
 set -Eeuo pipefail
 
 MODE=full
-CONNECTIONS=16
+CONNECTIONS=32
 NOTE=""
 KEEP=0
 ARGS_GIVEN=$(printf ' %q' "$@")
@@ -221,9 +221,9 @@ psql_() { "${PSQL[@]}" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
 PORT=$(free_port)
 
-start_convene() { # event loops ("" = Convene's default); sets CONVENE_PID, PGPORT, READY_MS
-  local loops=$1 t0 t1 deadline
-  EL_LABEL=${loops:-default}
+start_convene() { # event loops ("" = Convene's default) [label suffix, then env settings]; sets CONVENE_PID, PGPORT, READY_MS
+  local loops=$1 suffix=${2:-} t0 t1 deadline
+  EL_LABEL=${loops:-default}$suffix
   local existing=false
   [[ -d $DATA/postgres ]] && existing=true
   local env_args=(-u CONVENE_EVENT_LOOPS
@@ -231,6 +231,7 @@ start_convene() { # event loops ("" = Convene's default); sets CONVENE_PID, PGPO
     CONVENE_ADMIN_TOKEN="$ADMIN_TOKEN" CONVENE_RATE_LIMIT_PER_MINUTE=0 CONVENE_BOOTSTRAP=false
     CONVENE_WEBHOOKS_ALLOW_INSECURE=true)
   [[ -n $loops ]] && env_args+=(CONVENE_EVENT_LOOPS="$loops")
+  (($# > 2)) && env_args+=("${@:3}")
   echo "---- start (event loops: $EL_LABEL) $(date -u +%FT%TZ)" >>"$CONVENE_LOG"
   local lines_before
   lines_before=$(wc -l <"$CONVENE_LOG")
@@ -726,6 +727,12 @@ for loops in 1 2; do
     http_step "$name" "$SCALE_WARM" "$SCALE_DUR"
   done
 done
+# What metrics cost on the hot path: the 2-loop GET again, with metrics off (the same restart and warm-up).
+stop_convene
+start_convene 2 -no-metrics CONVENE_METRICS_ENABLED=false
+warm_up "$SCALE_JIT_WARM"
+log "measuring with CONVENE_EVENT_LOOPS=2 and metrics off"
+http_step get "$SCALE_WARM" "$SCALE_DUR"
 stop_convene
 
 # ---------------------------------------------------------------- results
