@@ -434,7 +434,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
           "-c unix_socket_directories=",
           "-c timezone=UTC",
           "-c log_timezone=UTC",
-          "-c max_connections=100",
+          // Each event loop's store has clients of its own beside the shared pool, and several instances
+          // (a cluster, the tests) share one server.
+          "-c max_connections=300",
           "-c fsync=on",
           "-c synchronous_commit=on",
           "-c full_page_writes=on");

@@ -205,30 +205,19 @@ public final class WebhookDeliveries {
    */
   Future<Void> record(List<Finished> batch) {
     int n = batch.size();
-    String[] ids = new String[n];
+    Attempts attempts = Attempts.of(batch);
     String[] tokens = new String[n];
     String[] statuses = new String[n];
     Long[] delays = new Long[n];
-    OffsetDateTime[] startedAt = new OffsetDateTime[n];
-    String[] urls = new String[n];
-    Integer[] codes = new Integer[n];
-    Integer[] durations = new Integer[n];
-    String[] errors = new String[n];
     for (int i = 0; i < n; i++) {
       Finished f = batch.get(i);
-      ids[i] = f.claimed().id();
       tokens[i] = f.claimed().leaseToken();
       statuses[i] = f.verdict().status();
       delays[i] = f.verdict().nextAttemptMillis();
-      startedAt[i] = f.outcome().startedAt().atOffset(ZoneOffset.UTC);
-      urls[i] = f.outcome().url();
-      codes[i] = f.outcome().statusCode();
-      durations[i] = f.outcome().durationMs();
-      errors[i] = f.outcome().error();
     }
     return pool.withTransaction(conn -> conn.preparedQuery(RECORD)
-        .execute(Tuple.of(ids, tokens, statuses, delays, urls, codes).addValue(durations).addValue(errors)
-            .addValue(startedAt))
+        .execute(Tuple.of(attempts.ids, tokens, statuses, delays, attempts.urls, attempts.codes)
+            .addValue(attempts.durations).addValue(attempts.errors).addValue(attempts.startedAt))
         .compose(rows -> {
           Set<String> owned = new HashSet<>();
           rows.forEach(row -> owned.add(row.getString(0)));
@@ -240,6 +229,27 @@ public final class WebhookDeliveries {
         }));
   }
 
+  /** Attempts as the parallel arrays the statements unnest. */
+  private record Attempts(String[] ids, OffsetDateTime[] startedAt, String[] urls, Integer[] codes,
+                          Integer[] durations, String[] errors, String[] snippets) {
+    static Attempts of(List<Finished> finished) {
+      int n = finished.size();
+      Attempts a = new Attempts(new String[n], new OffsetDateTime[n], new String[n], new Integer[n], new Integer[n],
+          new String[n], new String[n]);
+      for (int i = 0; i < n; i++) {
+        Finished f = finished.get(i);
+        a.ids[i] = f.claimed().id();
+        a.startedAt[i] = f.outcome().startedAt().atOffset(ZoneOffset.UTC);
+        a.urls[i] = f.outcome().url();
+        a.codes[i] = f.outcome().statusCode();
+        a.durations[i] = f.outcome().durationMs();
+        a.errors[i] = f.outcome().error();
+        a.snippets[i] = f.outcome().snippet();
+      }
+      return a;
+    }
+  }
+
   /**
    * A first attempt that succeeded, recorded on its delivery, is that row itself; every other attempt
    * (and one whose delivery another worker owns now) is logged on its own.
@@ -248,30 +258,13 @@ public final class WebhookDeliveries {
     return f.claimed().attempts() > 0 || !SUCCESS.equals(f.verdict().status()) || !owned.contains(f.claimed().id());
   }
 
-  private static Future<Void> insertAttempts(SqlClient conn, List<Finished> attempts) {
-    if (attempts.isEmpty()) {
+  private static Future<Void> insertAttempts(SqlClient conn, List<Finished> logged) {
+    if (logged.isEmpty()) {
       return Future.succeededFuture();
     }
-    int n = attempts.size();
-    String[] ids = new String[n];
-    OffsetDateTime[] startedAt = new OffsetDateTime[n];
-    String[] urls = new String[n];
-    Integer[] codes = new Integer[n];
-    Integer[] durations = new Integer[n];
-    String[] errors = new String[n];
-    String[] snippets = new String[n];
-    for (int i = 0; i < n; i++) {
-      Finished f = attempts.get(i);
-      ids[i] = f.claimed().id();
-      startedAt[i] = f.outcome().startedAt().atOffset(ZoneOffset.UTC);
-      urls[i] = f.outcome().url();
-      codes[i] = f.outcome().statusCode();
-      durations[i] = f.outcome().durationMs();
-      errors[i] = f.outcome().error();
-      snippets[i] = f.outcome().snippet();
-    }
+    Attempts a = Attempts.of(logged);
     return conn.preparedQuery(INSERT_ATTEMPTS)
-        .execute(Tuple.of(ids, startedAt, urls, codes, durations, errors).addValue(snippets))
+        .execute(Tuple.of(a.ids, a.startedAt, a.urls, a.codes, a.durations, a.errors).addValue(a.snippets))
         .mapEmpty();
   }
 

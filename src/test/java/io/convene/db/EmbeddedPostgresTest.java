@@ -48,7 +48,7 @@ class EmbeddedPostgresTest {
         assertEquals("", show(st, "unix_socket_directories"));
         String tz = show(st, "TimeZone");
         assertTrue(tz.equals("UTC") || tz.equals("Etc/UTC"), tz);
-        assertEquals("100", show(st, "max_connections"));
+        assertEquals("300", show(st, "max_connections"));
         assertEquals("convene", query(st, "SELECT current_database()"));
         systemId = Long.parseLong(query(st, "SELECT system_identifier FROM pg_control_system()"));
       }
