@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  * @param webhookLogRetentionDays how long finished deliveries and their attempts stay in the log
  * @param webhookConcurrency         deliveries in flight at once on this node
  * @param webhookEndpointConcurrency deliveries in flight at once to one endpoint from this node
+ * @param minNoticeMinutes   no offered slot starts earlier than now plus this
+ * @param freebusyTimeoutMs  per Google {@code freeBusy.query} call
  */
 public record ConveneConfig(
     String httpHost,
@@ -61,7 +63,9 @@ public record ConveneConfig(
     List<Duration> webhookRetrySchedule,
     int webhookLogRetentionDays,
     int webhookConcurrency,
-    int webhookEndpointConcurrency) {
+    int webhookEndpointConcurrency,
+    int minNoticeMinutes,
+    int freebusyTimeoutMs) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
@@ -105,7 +109,9 @@ public record ConveneConfig(
         v.durations("webhook_retry_schedule", 20, Duration.ofDays(7)),
         v.requiredInt("webhook_log_retention_days", 1, 3650),
         v.requiredInt("webhook_concurrency", 1, 10_000),
-        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000));
+        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000),
+        v.requiredInt("min_notice_minutes", 0, 525_600),
+        v.requiredInt("freebusy_timeout_ms", 100, 60_000));
   }
 
   public boolean runs(String worker) {

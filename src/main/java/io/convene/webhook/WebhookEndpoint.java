@@ -27,6 +27,7 @@ public record WebhookEndpoint(
   /** What a tenant can subscribe to (contracts.md §4). {@code webhook.test} is sent on request only. */
   public static final List<String> EVENT_TYPES = List.of(
       "meeting.scheduled", "meeting.updated", "meeting.cancelled",
-      "user.calendar.connected", "user.calendar.disconnected", "meeting.calendar_sync_failed");
+      "user.calendar.connected", "user.calendar.disconnected", "meeting.calendar_sync_failed",
+      "user.preferences.updated");
   public static final String TEST_EVENT = "webhook.test";
 }

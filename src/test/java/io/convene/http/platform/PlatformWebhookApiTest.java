@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlatformWebhookApiTest {
   static final JsonArray ALL_EVENTS = new JsonArray().add("meeting.scheduled").add("meeting.updated")
       .add("meeting.cancelled").add("user.calendar.connected").add("user.calendar.disconnected")
-      .add("meeting.calendar_sync_failed");
+      .add("meeting.calendar_sync_failed").add("user.preferences.updated");
   /** Public by its address (TEST-NET addresses are not), and nothing ever listens: no delivery here needs to land. */
   static final String PUBLIC_URL = "https://1.1.1.1:9/hooks";
 
@@ -90,10 +90,12 @@ class PlatformWebhookApiTest {
         "url must not carry credentials", "url");
     assertError(put(new JsonObject().put("url", PUBLIC_URL).put("events", new JsonArray().add("meeting.deleted"))), 400,
         "unknown_event_type", "events holds 'meeting.deleted'; known event types: meeting.scheduled, meeting.updated,"
-            + " meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed", "events");
+            + " meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed,"
+            + " user.preferences.updated", "events");
     assertError(put(new JsonObject().put("url", PUBLIC_URL).put("events", new JsonArray().add("webhook.test"))), 400,
         "unknown_event_type", "events holds 'webhook.test'; known event types: meeting.scheduled, meeting.updated,"
-            + " meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed", "events");
+            + " meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed,"
+            + " user.preferences.updated", "events");
     assertError(put(new JsonObject().put("url", PUBLIC_URL).put("events", new JsonArray())), 400, "invalid_field",
         "events must list at least one event type", "events");
     assertError(put(new JsonObject().put("url", PUBLIC_URL).put("timeout_seconds", 31)), 400, "invalid_field",
