@@ -12,6 +12,7 @@ import io.convene.http.admin.AdminRoutes;
 import io.convene.http.accounts.AccountWebhookRoutes;
 import io.convene.http.platform.PlatformRoutes;
 import io.convene.http.platform.PlatformWebhookRoutes;
+import io.convene.http.platform.SchedulingRoutes;
 import io.convene.tenant.PlatformSettings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -139,6 +140,7 @@ public final class HttpVerticle extends VerticleBase {
     PlatformWebhookRoutes.mount(router, webhooks, new WebhookDeliveries(pool), targets);
     AccountWebhookRoutes.mount(router, webhooks, targets);
     AccountsRoutes.mount(router, store, calendars, config);
+    SchedulingRoutes.mount(router, vertx, pool, calendars, config);
     return router;
   }
 
