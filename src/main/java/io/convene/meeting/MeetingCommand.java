@@ -1,6 +1,7 @@
 package io.convene.meeting;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.OffsetDateTime;
 
@@ -12,7 +13,15 @@ public sealed interface MeetingCommand<R> {
 
   Future<R> execute(MeetingSql sql);
 
-  record CreateMeeting(String accountId, MeetingDraft draft) implements MeetingCommand<Meeting> {
+  /**
+   * @param guard {@code null}, or what decides inside the creating transaction which draft is inserted
+   *              (scheduling's race safety: locks, a re-read, the next free slot)
+   */
+  record CreateMeeting(String accountId, MeetingDraft draft, CreateGuard guard) implements MeetingCommand<Meeting> {
+    public CreateMeeting(String accountId, MeetingDraft draft) {
+      this(accountId, draft, null);
+    }
+
     @Override
     public Future<Meeting> execute(MeetingSql sql) {
       return sql.create(this);
@@ -38,9 +47,17 @@ public sealed interface MeetingCommand<R> {
     }
   }
 
-  /** @param expectedVersion {@code null} when the caller does not care (no If-Match) */
-  record UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change)
-      implements MeetingCommand<Meeting> {
+  /**
+   * @param expectedVersion {@code null} when the caller does not care (no If-Match)
+   * @param guard           {@code null}, or what decides inside the transaction, with the row locked, which
+   *                        change is applied
+   */
+  record UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change,
+                       UpdateGuard guard) implements MeetingCommand<Meeting> {
+    public UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change) {
+      this(accountId, meetingId, expectedVersion, change, null);
+    }
+
     @Override
     public Future<Meeting> execute(MeetingSql sql) {
       return sql.update(this);
@@ -53,6 +70,21 @@ public sealed interface MeetingCommand<R> {
     public Future<Meeting> execute(MeetingSql sql) {
       return sql.cancel(this);
     }
+  }
+
+  /**
+   * Decides, inside the creating transaction, what is inserted: {@code proposed} or another draft; fails
+   * with {@link MeetingStoreException.Kind#DECLINED} when nothing may be.
+   */
+  @FunctionalInterface
+  interface CreateGuard {
+    Future<MeetingDraft> decide(SqlClient conn, MeetingDraft proposed);
+  }
+
+  /** As {@link CreateGuard}, for an update: the row is locked and {@code current} is its state. */
+  @FunctionalInterface
+  interface UpdateGuard {
+    Future<MeetingChange> decide(SqlClient conn, Meeting current, MeetingChange proposed);
   }
 
   /** Readiness: answers when the database answers. */

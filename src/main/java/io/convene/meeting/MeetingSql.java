@@ -56,17 +56,21 @@ public final class MeetingSql {
   }
 
   Future<Meeting> create(CreateMeeting command) {
+    return pool.withTransaction(conn -> (command.guard() == null ? Future.succeededFuture(command.draft())
+        : command.guard().decide(conn, command.draft())).compose(d -> insert(conn, command.accountId(), d)));
+  }
+
+  private static Future<Meeting> insert(SqlClient conn, String accountId, MeetingDraft d) {
     Instant now = now();
-    MeetingDraft d = command.draft();
-    Meeting draft = new Meeting(Ids.meeting(), command.accountId(), 0, d.title(), d.description(), d.location(),
+    Meeting draft = new Meeting(Ids.meeting(), accountId, 0, d.title(), d.description(), d.location(),
         d.start(), d.end(), withIds(d.hosts(), Map.of()), withIds(d.attendees(), Map.of()), d.notes(),
         d.conferencing(), d.calendarConnectionId(), null, 1, now, now, CalendarSync.NONE);
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
+    return conn.preparedQuery(INSERT)
         .execute(insertParams(draft))
         .map(rows -> withSeq(draft, rows.iterator().next().getLong(0)))
         .compose(created -> insertEvents(conn, List.of(MeetingEvent.scheduled(created)))
             .compose(v -> CalendarSyncSql.enqueue(conn, created))
-            .map(created::withCalendarSync)));
+            .map(created::withCalendarSync));
   }
 
   Future<Meeting> get(String accountId, String meetingId) {
@@ -129,9 +133,10 @@ public final class MeetingSql {
 
   Future<Meeting> update(UpdateMeeting command) {
     return pool.withTransaction(conn -> lockForChange(conn, command.accountId(), command.meetingId(),
-        command.expectedVersion()).compose(current -> {
+        command.expectedVersion()).compose(current -> (command.guard() == null
+            ? Future.succeededFuture(command.change()) : command.guard().decide(conn, current, command.change()))
+        .compose(change -> {
           Instant now = now();
-          MeetingChange change = command.change();
           MeetingDraft d = change.apply(current);
           Map<String, String> knownIds = idsByEmail(current);
           Meeting updated = new Meeting(current.id(), current.accountId(), current.seq(), d.title(), d.description(),
@@ -154,7 +159,7 @@ public final class MeetingSql {
               .compose(r -> insertEvents(conn, events))
               .compose(v -> CalendarSyncSql.enqueue(conn, result))
               .map(result::withCalendarSync);
-        }));
+        })));
   }
 
   Future<Meeting> cancel(CancelMeeting command) {
