@@ -140,7 +140,7 @@ public final class HttpVerticle extends VerticleBase {
     PlatformWebhookRoutes.mount(router, webhooks, new WebhookDeliveries(pool), targets);
     AccountWebhookRoutes.mount(router, webhooks, targets);
     AccountsRoutes.mount(router, store, calendars, config);
-    SchedulingRoutes.mount(router, vertx, pool, calendars, config);
+    SchedulingRoutes.mount(router, vertx, pool, store, calendars, config);
     return router;
   }
 

@@ -497,6 +497,15 @@ class TenantIsolationTest {
       okBody(b.post("/v1/availability", new JsonObject().put("attendees", new JsonArray().add(SHARED_EMAIL))
           .put("date_range", new JsonObject().put("start_date", "2025-11-25").put("end_date", "2025-11-25"))).await());
     });
+    add(cases, HttpMethod.POST, "/v1/schedule/auto", (b, kind) ->
+        userNotFound(b.post("/v1/schedule/auto", new JsonObject().put("attendees", new JsonArray().add(acme.readableUser))
+            .put("duration_minutes", 30).put("title", "Stolen")).await(), acme.readableUser, "attendees[0]"));
+    add(cases, HttpMethod.POST, "/v1/meetings/:meetingId/reschedule", (b, kind) -> {
+      for (String id : List.of(acme.platformMeeting, acme.accountsMeeting)) {
+        meetingNotFound(b.post("/v1/meetings/" + id + "/reschedule", new JsonObject().put("meeting_id", id)
+            .put("requested_by", SHARED_EMAIL).put("reason", "mine now")).await(), id);
+      }
+    });
     add(cases, HttpMethod.GET, "/v1/meetings/:meetingId/events", (b, kind) -> {
       for (String id : List.of(acme.platformMeeting, acme.accountsMeeting)) {
         meetingNotFound(b.get("/v1/meetings/" + id + "/events").await(), id);
