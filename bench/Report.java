@@ -17,6 +17,7 @@ import java.util.function.Predicate;
 public class Report {
   static final double THROUGHPUT_SHARE = 0.7;
   static final double PUT_P99_MS = 10;
+  static final double AVAILABILITY_P99_MS = 20;
   static final double RSS_MIB = 512;
   static final double READY_S = 3;
   static final double DELIVERIES_PER_S = 2000;
@@ -26,7 +27,8 @@ public class Report {
       {"health", "GET /health"},
       {"get", "GET /v1/meetings/{id}"},
       {"put", "PUT /v1/meetings/{id}"},
-      {"schedule", "POST /v1/schedule"}};
+      {"schedule", "POST /v1/schedule"},
+      {"availability", "POST /v1/availability"}};
 
   private final JsonObject meta;
   private final List<JsonObject> steps;
@@ -100,6 +102,7 @@ public class Report {
     results.put("throughput", throughput(defaultLoops));
     results.put("cpu", cpu());
     results.put("put_latency", putLatency());
+    results.put("availability_latency", availabilityLatency());
     results.put("scaling", scaling());
     results.put("process", process(settings));
     results.put("webhooks", webhooks());
@@ -147,7 +150,8 @@ public class Report {
       md.append("| ").append(r[1]).append(" | ").append(num(rps)).append(errorsNote(w)).append(" | ")
           .append(ms(w.getJsonObject("wrk").getLong("lat_p50_us") / 1000.0)).append(" / ")
           .append(ms(w.getJsonObject("wrk").getLong("lat_p99_us") / 1000.0)).append(" | ")
-          .append(ceiling == null ? "— (no database)" : num(ceiling) + failedNote(pg)).append(" | ")
+          .append(ceiling != null ? num(ceiling) + failedNote(pg)
+              : r[0].equals("availability") ? "— (no SQL equivalent)" : "— (no database)").append(" | ")
           .append(share == null ? "" : fmt(share, 2)).append(" | ").append(target).append(" | ").append(met)
           .append(" |\n");
       out.add(new JsonObject().put("request", r[1]).put("convene_rps", round(rps, 1))
@@ -234,6 +238,34 @@ public class Report {
     }
     return r.copy().put("peak_rps", round(peakRps, 1)).put("cpu_convene_s", step.getValue("cpu_convene_s"))
         .put("cpu_pg_s", step.getValue("cpu_pg_s")).put("ceiling", pr);
+  }
+
+  /** Issue 15: 2 attendees, 14 days, 20 meetings each, Google busy from a stand-in answering at once. */
+  private JsonObject availabilityLatency() {
+    JsonObject step = find(s -> "openload".equals(s.getString("kind")) && "availability".equals(s.getString("name")));
+    md.append("## Availability latency at a fixed arrival rate (open model)\n\n");
+    if (step == null) {
+      md.append("Not measured.\n\n");
+      return null;
+    }
+    JsonObject r = step.getJsonObject("result");
+    JsonObject peak = wrk("availability", "default");
+    double peakRps = peak == null ? 0 : okRps(peak);
+    md.append("`POST /v1/availability` for 2 attendees over their 14-day window, each with 20 meetings and connected "
+        + "calendars whose free/busy a local Google stand-in answers at once, at half its peak measured above.\n\n");
+    md.append("| Rate | p50 | p90 | p99 | max | errors | Convene CPU ms/call | Target | Met |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+    Double p99 = r.getDouble("p99_ms");
+    Double cpuPerCall = perItem(step.getValue("cpu_convene_s"), r.getLong("requests", 0L));
+    JsonObject t = target("POST /v1/availability p99 ≤ 20 ms at half of its measured peak rate", p99, AVAILABILITY_P99_MS,
+        false, p99 == null ? "—" : ms(p99) + " at " + num(step.getDouble("rate")) + "/s", "≤ 20 ms", r.getLong("errors", 0L));
+    md.append("| ").append(num(step.getDouble("rate"))).append("/s (half of ").append(num(peakRps)).append("/s) | ")
+        .append(ms(r.getDouble("p50_ms"))).append(" | ").append(ms(r.getDouble("p90_ms"))).append(" | ").append(ms(p99))
+        .append(" | ").append(ms(r.getDouble("max_ms"))).append(" | ").append(r.getValue("errors")).append(" of ")
+        .append(num(r.getLong("requests"))).append(" | ").append(cpuPerCall == null ? "—" : fmt(cpuPerCall / 1000, 2))
+        .append(" | ≤ 20 ms (p99) | ").append(metText(t)).append(" |\n\n");
+    return r.copy().put("peak_rps", round(peakRps, 1)).put("cpu_convene_s", step.getValue("cpu_convene_s"))
+        .put("cpu_pg_s", step.getValue("cpu_pg_s"));
   }
 
   private JsonArray scaling() {

@@ -96,6 +96,9 @@ CONVENE_LOG=$RUN_DIR/convene.log
 : >"$STEPS"
 CONVENE_PID=""
 RECEIVER_PID=""
+GOOGLE_PID=""
+GOOGLE_PORT=""
+AVAILABILITY_BODY=""
 WARM_PIDS=()
 EL_LABEL=""
 CLK_TCK=$(getconf CLK_TCK)
@@ -138,6 +141,13 @@ stop_receiver() {
   RECEIVER_PID=""
 }
 
+stop_google() {
+  [[ -n $GOOGLE_PID ]] || return 0
+  stop_pid "$GOOGLE_PID" TERM 10
+  wait "$GOOGLE_PID" 2>/dev/null || true
+  GOOGLE_PID=""
+}
+
 cleanup() {
   local rc=$?
   trap - ERR
@@ -145,6 +155,7 @@ cleanup() {
   for pid in "${WARM_PIDS[@]}"; do stop_pid "$pid" TERM 5; done
   stop_receiver
   stop_convene
+  stop_google
   if ((KEEP)); then
     log "kept $RUN_DIR"
   else
@@ -215,6 +226,12 @@ start_convene() { # event loops ("" = Convene's default); sets CONVENE_PID, PGPO
     CONVENE_ADMIN_TOKEN="$ADMIN_TOKEN" CONVENE_RATE_LIMIT_PER_MINUTE=0 CONVENE_BOOTSTRAP=false
     CONVENE_WEBHOOKS_ALLOW_INSECURE=true)
   [[ -n $loops ]] && env_args+=(CONVENE_EVENT_LOOPS="$loops")
+  # Google is the local stand-in (availability step). No calendar worker, as before Google was
+  # configured here: the other steps' figures stay comparable with earlier runs.
+  [[ -n $GOOGLE_PORT ]] && env_args+=(CONVENE_GOOGLE_CLIENT_ID=bench CONVENE_GOOGLE_CLIENT_SECRET=bench
+    CONVENE_GOOGLE_REDIRECT_URI=http://127.0.0.1/oauth/google/callback
+    CONVENE_GOOGLE_TOKEN_URL="http://127.0.0.1:$GOOGLE_PORT/token" CONVENE_GOOGLE_API_BASE_URL="http://127.0.0.1:$GOOGLE_PORT"
+    CONVENE_WORKERS=api,webhooks)
   echo "---- start (event loops: $EL_LABEL) $(date -u +%FT%TZ)" >>"$CONVENE_LOG"
   local lines_before
   lines_before=$(wc -l <"$CONVENE_LOG")
@@ -255,10 +272,11 @@ LABEL_health="GET /health"
 LABEL_get="GET /v1/meetings/{id}"
 LABEL_put="PUT /v1/meetings/{id}"
 LABEL_schedule="POST /v1/schedule"
+LABEL_availability="POST /v1/availability"
 
 wrk_() { # script seconds threads connections (output on stdout)
   BENCH_LUA_DIR=$BENCH/wrk BENCH_API_KEY=$API_KEY BENCH_ID_PREFIX=$ID_PREFIX BENCH_MEETINGS=$MEETINGS \
-    BENCH_ID_DIGITS=$ID_DIGITS timeout $(($2 + 30)) \
+    BENCH_ID_DIGITS=$ID_DIGITS BENCH_AVAILABILITY_BODY=$AVAILABILITY_BODY timeout $(($2 + 30)) \
     wrk -t"$3" -c"$4" -d"$2s" --timeout 5s -s "$BENCH/wrk/$1.lua" "http://127.0.0.1:$PORT"
 }
 
@@ -349,7 +367,7 @@ pgbench_step() { # name warm seconds
 open_load() { # kind rate warm seconds -> prints the JSON
   local out=$RUN_DIR/openload-$1-$2.txt
   BENCH_API_KEY=$API_KEY BENCH_ID_PREFIX=$ID_PREFIX BENCH_MEETINGS=$MEETINGS BENCH_ID_DIGITS=$ID_DIGITS \
-    timeout $(($3 + $4 + 90)) java -cp "$JAR" "$BENCH/OpenLoad.java" --url "http://127.0.0.1:$PORT" --kind "$1" \
+    BENCH_AVAILABILITY_BODY=$AVAILABILITY_BODY timeout $(($3 + $4 + 90)) java -cp "$JAR" "$BENCH/OpenLoad.java" --url "http://127.0.0.1:$PORT" --kind "$1" \
     --rate "$2" --warmup "$3" --duration "$4" --connections "$OPEN_CONNECTIONS" >"$out" 2>"$out.err" \
     || { cat "$out.err" >&2; die "OpenLoad failed"; }
   grep -v '^[0-9:. ]*\(INFO\|DEBUG\)' "$out.err" >&2 || true
@@ -453,6 +471,50 @@ webhook_step() {
   stop_receiver
 }
 
+# ---------------------------------------------------------------- availability (issue 15)
+
+start_google() {
+  local port_file=$RUN_DIR/google.out deadline=$((SECONDS + 60))
+  java -cp "$JAR" "$BENCH/GoogleStandIn.java" >"$port_file" 2>"$RUN_DIR/google.err" &
+  GOOGLE_PID=$!
+  until grep -q '^GOOGLE_PORT ' "$port_file" 2>/dev/null; do
+    kill -0 "$GOOGLE_PID" 2>/dev/null || { cat "$RUN_DIR/google.err" >&2; die "the Google stand-in exited"; }
+    ((SECONDS < deadline)) || die "the Google stand-in did not start within 60 s"
+    sleep 0.1
+  done
+  GOOGLE_PORT=$(awk '/^GOOGLE_PORT / {print $2; exit}' "$port_file")
+  log "Google stand-in on 127.0.0.1:$GOOGLE_PORT"
+}
+
+# Two attendees with connected calendars (Google busy from the stand-in, answering at once), each
+# with 20 meetings of their own in the 14-day window; POST /v1/availability at peak (wrk), then at
+# half of that peak in the open model for p99 (target 20 ms). CPU per call is in the steps.
+availability_step() {
+  local email status body i day hour start half
+  for email in avail-a@bench.example.com avail-b@bench.example.com; do
+    read -r status body < <(http_call POST "http://127.0.0.1:$PORT/admin/v1/accounts/$ACCOUNT_ID/calendar-connections" \
+      "{\"user_email\": \"$email\", \"refresh_token\": \"bench-refresh-$TAG\"}" "Authorization: Bearer $ADMIN_TOKEN")
+    [[ $status == 201 ]] || die "availability: connecting $email failed: $status $body"
+    for i in $(seq 0 19); do
+      day=$((i % 14 + 1)); hour=$((i < 14 ? 10 : 15))
+      start=$(date -u -d "+$day days" +%Y-%m-%dT"$hour":00:00Z)
+      read -r status body < <(api POST /v1/schedule \
+        "{\"attendees\": [\"$email\"], \"start_time\": \"$start\", \"duration_minutes\": 30, \"title\": \"Bench busy\"}")
+      [[ $status == 200 ]] || die "availability: a meeting of $email failed: $status $body"
+    done
+  done
+  read -r status body < <(api PUT /v1/platform/users/avail-b%40bench.example.com/preferences '{"timezone": "Europe/Berlin"}')
+  [[ $status == 200 ]] || die "availability: preferences failed: $status $body"
+  AVAILABILITY_BODY='{"attendees": ["avail-a@bench.example.com", "avail-b@bench.example.com"], "duration_minutes": 30}'
+  read -r status body < <(api POST /v1/availability "$AVAILABILITY_BODY")
+  [[ $status == 200 && $body == *'"total_found":5'* ]] || die "availability: the first call answered $status $body"
+  http_step availability "$WARM" "$DUR"
+  half=$((LAST_OK_RPS / 2))
+  ((half >= 1)) || half=1
+  log "availability latency, open model at ${half}/s (half of the measured peak ${LAST_OK_RPS}/s) for ${OPEN_DUR}s"
+  open_step availability "$half"
+}
+
 # ---------------------------------------------------------------- the run
 
 STARTED_AT=$(date -u +%FT%TZ)
@@ -481,6 +543,7 @@ if [[ $SQL_FP != "$SQL_FP_EXPECTED" ]]; then
 fi
 
 mkdir -p "$DATA"
+start_google
 start_convene ""
 DEFAULT_LOOPS=$LOOPS
 FIRST_START_MS=$READY_MS
@@ -539,6 +602,7 @@ pgbench_rate_step put "$HALF"
 http_step schedule "$WARM" "$DUR"
 pgbench_step schedule "$WARM" "$DUR"
 webhook_step
+availability_step
 
 for loops in 1 2; do
   stop_convene
