@@ -402,17 +402,25 @@ wait_for_deliveries() { # expected count, seconds without progress to give up, o
   echo "$stats"
 }
 
-webhook_step() {
-  local port_file=$RUN_DIR/receiver.out status body
-  java -cp "$JAR" "$BENCH/WebhookReceiver.java" >"$port_file" 2>"$RUN_DIR/receiver.err" &
-  RECEIVER_PID=$!
-  local deadline=$((SECONDS + 60))
-  until grep -q '^RECEIVER_PORT ' "$port_file" 2>/dev/null; do
-    kill -0 "$RECEIVER_PID" 2>/dev/null || { cat "$RUN_DIR/receiver.err" >&2; die "webhook receiver exited"; }
-    ((SECONDS < deadline)) || die "webhook receiver did not start within 60 s"
+# A single-file helper on Convene's jar (receiver, Google stand-in) that prints "<MARKER> <port>" once
+# listening: started in the background; sets HELPER_PID and HELPER_PORT.
+start_helper() { # name java-file marker
+  local out=$RUN_DIR/$1.out deadline=$((SECONDS + 60))
+  java -cp "$JAR" "$BENCH/$2" >"$out" 2>"$RUN_DIR/$1.err" &
+  HELPER_PID=$!
+  until grep -q "^$3 " "$out" 2>/dev/null; do
+    kill -0 "$HELPER_PID" 2>/dev/null || { cat "$RUN_DIR/$1.err" >&2; die "$1 exited"; }
+    ((SECONDS < deadline)) || die "$1 did not start within 60 s"
     sleep 0.1
   done
-  RECEIVER_PORT=$(awk '/^RECEIVER_PORT / {print $2; exit}' "$port_file")
+  HELPER_PORT=$(awk -v m="$3" '$1 == m {print $2; exit}' "$out")
+}
+
+webhook_step() {
+  local status body
+  start_helper receiver WebhookReceiver.java RECEIVER_PORT
+  RECEIVER_PID=$HELPER_PID
+  RECEIVER_PORT=$HELPER_PORT
   read -r status body < <(api PUT /v1/platform/webhook \
     "{\"url\": \"http://127.0.0.1:$RECEIVER_PORT/hook\", \"enabled\": true, \"events\": [\"meeting.updated\"]}")
   if [[ $status == 404 ]]; then
@@ -474,15 +482,9 @@ webhook_step() {
 # ---------------------------------------------------------------- availability (issue 15)
 
 start_google() {
-  local port_file=$RUN_DIR/google.out deadline=$((SECONDS + 60))
-  java -cp "$JAR" "$BENCH/GoogleStandIn.java" >"$port_file" 2>"$RUN_DIR/google.err" &
-  GOOGLE_PID=$!
-  until grep -q '^GOOGLE_PORT ' "$port_file" 2>/dev/null; do
-    kill -0 "$GOOGLE_PID" 2>/dev/null || { cat "$RUN_DIR/google.err" >&2; die "the Google stand-in exited"; }
-    ((SECONDS < deadline)) || die "the Google stand-in did not start within 60 s"
-    sleep 0.1
-  done
-  GOOGLE_PORT=$(awk '/^GOOGLE_PORT / {print $2; exit}' "$port_file")
+  start_helper google GoogleStandIn.java GOOGLE_PORT
+  GOOGLE_PID=$HELPER_PID
+  GOOGLE_PORT=$HELPER_PORT
   log "Google stand-in on 127.0.0.1:$GOOGLE_PORT"
 }
 
