@@ -74,17 +74,20 @@ public sealed interface MeetingCommand<R> {
 
   /**
    * Decides, inside the creating transaction, what is inserted: {@code proposed} or another draft; fails
-   * with {@link MeetingStoreException.Kind#DECLINED} when nothing may be.
+   * with {@link MeetingStoreException.Kind#DECLINED} when nothing may be. {@code source} is what the
+   * change's events name as its origin.
    */
-  @FunctionalInterface
   interface CreateGuard {
     Future<MeetingDraft> decide(SqlClient conn, MeetingDraft proposed);
+
+    String source();
   }
 
   /** As {@link CreateGuard}, for an update: the row is locked and {@code current} is its state. */
-  @FunctionalInterface
   interface UpdateGuard {
     Future<MeetingChange> decide(SqlClient conn, Meeting current, MeetingChange proposed);
+
+    String source();
   }
 
   /** Readiness: answers when the database answers. */

@@ -56,11 +56,12 @@ public final class MeetingSql {
   }
 
   Future<Meeting> create(CreateMeeting command) {
+    String source = command.guard() == null ? MeetingEvent.SOURCE_API : command.guard().source();
     return pool.withTransaction(conn -> (command.guard() == null ? Future.succeededFuture(command.draft())
-        : command.guard().decide(conn, command.draft())).compose(d -> insert(conn, command.accountId(), d)));
+        : command.guard().decide(conn, command.draft())).compose(d -> insert(conn, command.accountId(), d, source)));
   }
 
-  private static Future<Meeting> insert(SqlClient conn, String accountId, MeetingDraft d) {
+  private static Future<Meeting> insert(SqlClient conn, String accountId, MeetingDraft d, String source) {
     Instant now = now();
     Meeting draft = new Meeting(Ids.meeting(), accountId, 0, d.title(), d.description(), d.location(),
         d.start(), d.end(), withIds(d.hosts(), Map.of()), withIds(d.attendees(), Map.of()), d.notes(),
@@ -68,7 +69,7 @@ public final class MeetingSql {
     return conn.preparedQuery(INSERT)
         .execute(insertParams(draft))
         .map(rows -> withSeq(draft, rows.iterator().next().getLong(0)))
-        .compose(created -> insertEvents(conn, List.of(MeetingEvent.scheduled(created)))
+        .compose(created -> insertEvents(conn, List.of(MeetingEvent.scheduled(created, source)))
             .compose(v -> CalendarSyncSql.enqueue(conn, created))
             .map(created::withCalendarSync));
   }
@@ -132,6 +133,7 @@ public final class MeetingSql {
   }
 
   Future<Meeting> update(UpdateMeeting command) {
+    String source = command.guard() == null ? MeetingEvent.SOURCE_API : command.guard().source();
     return pool.withTransaction(conn -> lockForChange(conn, command.accountId(), command.meetingId(),
         command.expectedVersion()).compose(current -> (command.guard() == null
             ? Future.succeededFuture(command.change()) : command.guard().decide(conn, current, command.change()))
@@ -143,16 +145,20 @@ public final class MeetingSql {
               d.location(), d.start(), d.end(), withIds(d.hosts(), knownIds), withIds(d.attendees(), knownIds),
               d.notes(), d.conferencing(), d.calendarConnectionId(), null, current.version() + 1,
               current.createdAt(), now, current.calendarSync());
-          List<MeetingEvent> events = new ArrayList<>(2);
+          List<MeetingEvent> events = new ArrayList<>(3);
           Meeting next = updated;
           if (!change.cancels() || !sameContent(current, updated)) {
-            events.add(MeetingEvent.updated(current, updated, change.reason()));
+            MeetingEvent event = MeetingEvent.updated(current, updated, change, source);
+            events.add(event);
+            if (MeetingEvent.moved(current, updated)) {
+              events.add(MeetingEvent.rescheduled(event));
+            }
           } else {
             next = current;
           }
           if (change.cancels()) {
             next = cancelled(next, now);
-            events.add(MeetingEvent.cancelled(next));
+            events.add(MeetingEvent.cancelled(next, source));
           }
           Meeting result = next;
           return conn.preparedQuery(UPDATE).execute(updateParams(result))
@@ -167,7 +173,7 @@ public final class MeetingSql {
         command.expectedVersion()).compose(current -> {
           Meeting next = cancelled(current, now());
           return conn.preparedQuery(UPDATE).execute(updateParams(next))
-              .compose(r -> insertEvents(conn, List.of(MeetingEvent.cancelled(next))))
+              .compose(r -> insertEvents(conn, List.of(MeetingEvent.cancelled(next, MeetingEvent.SOURCE_API))))
               .compose(v -> CalendarSyncSql.enqueue(conn, next))
               .map(next::withCalendarSync);
         }));

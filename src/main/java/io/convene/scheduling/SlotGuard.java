@@ -2,7 +2,7 @@ package io.convene.scheduling;
 
 import io.convene.meeting.Meeting;
 import io.convene.meeting.MeetingChange;
-import io.convene.meeting.MeetingChange.Reschedule;
+import io.convene.meeting.MeetingChange.Move;
 import io.convene.meeting.MeetingCommand.CreateGuard;
 import io.convene.meeting.MeetingCommand.UpdateGuard;
 import io.convene.meeting.MeetingDraft;
@@ -39,20 +39,28 @@ public final class SlotGuard implements CreateGuard, UpdateGuard {
   private final List<Slot> slots;
   private final String except;
   private final ZoneId reference;
+  private final String source;
 
   /**
    * @param keys   the attendees' email keys, in request order, with their {@code preferences} (buffers, caps)
    * @param slots  the algorithm's picks, best first: the first still free is taken
    * @param except the meeting being rescheduled, or {@code null}
+   * @param source what the change's events name as its origin ({@code auto}, {@code reschedule})
    */
   public SlotGuard(String accountId, List<String> keys, List<Preferences> preferences, List<Slot> slots, String except,
-                   ZoneId reference) {
+                   ZoneId reference, String source) {
     this.accountId = accountId;
     this.keys = keys;
     this.preferences = preferences;
     this.slots = slots;
     this.except = except;
     this.reference = reference;
+    this.source = source;
+  }
+
+  @Override
+  public String source() {
+    return source;
   }
 
   @Override
@@ -64,8 +72,8 @@ public final class SlotGuard implements CreateGuard, UpdateGuard {
 
   @Override
   public Future<MeetingChange> decide(SqlClient conn, Meeting current, MeetingChange proposed) {
-    Reschedule r = (Reschedule) proposed;
-    return firstFree(conn).map(slot -> new Reschedule(at(slot.start()), at(slot.end()), r.attendeeEmails(), r.reason()));
+    Move move = (Move) proposed;
+    return firstFree(conn).map(slot -> new Move(at(slot.start()), at(slot.end()), move.reason(), move.requestedBy()));
   }
 
   private OffsetDateTime at(Instant instant) {

@@ -86,6 +86,7 @@ class AutoScheduleApiTest {
             + " 2030-03-12 for u@example.com: mid-morning for everyone; inside 8am-6pm for everyone. Score 0.91."), body);
     assertEquals("\"" + id + ".1\"", response.getHeader("ETag"));
     assertEquals("meeting.scheduled", app.events(id).get(0).getString("type"));
+    assertEquals("auto", ((JsonObject) app.events(id).get(0).getValue("data")).getString("source"));
     JsonObject next = ok(acme.post("/v1/schedule/auto", auto("u@example.com")).await());
     assertEquals("2030-03-12T10:30:00Z", next.getJsonObject("meeting").getString("start_time"), "the first is busy now");
   }
@@ -123,7 +124,7 @@ class AutoScheduleApiTest {
         .put("start_time", "2030-03-12T10:00:00Z").put("duration_minutes", 30).put("title", "Taken")).await());
     Preferences utc = Preferences.fromJson(Preferences.effectiveJson(null, null));
     List<Slot> offered = List.of(offered("2030-03-12T10:15:00Z"), offered("2030-03-12T11:00:00Z"));
-    SlotGuard guard = new SlotGuard(accountId, List.of("u@example.com"), List.of(utc), offered, null, ZoneId.of("UTC"));
+    SlotGuard guard = new SlotGuard(accountId, List.of("u@example.com"), List.of(utc), offered, null, ZoneId.of("UTC"), "auto");
     MeetingDraft proposed = new MeetingDraft("Auto", null, "Google Meet", OffsetDateTime.parse("2030-03-12T10:15:00Z"),
         OffsetDateTime.parse("2030-03-12T10:45:00Z"), List.of(), List.of(Person.withEmail("u@example.com")), null, null, null);
     Meeting made = store.send(new CreateMeeting(accountId, proposed, guard)).await();
@@ -191,6 +192,10 @@ class AutoScheduleApiTest {
     assertEquals("A conflict came up", changes.getString("reason"));
     assertEquals("2030-03-12T10:00:00Z", changes.getString("old_start_time"));
     assertEquals("2030-03-12T10:30:00Z", changes.getString("new_start_time"));
+    assertEquals("U@example.com", changes.getString("requested_by"));
+    assertEquals("reschedule", ((JsonObject) updated.getValue("data")).getString("source"));
+    assertEquals(List.of(((JsonObject) updated.getValue("data")).copy().put("new_meeting_id", id)),
+        app.rescheduled(id).stream().map(r -> r.getValue("data")).toList());
   }
 
   @Test

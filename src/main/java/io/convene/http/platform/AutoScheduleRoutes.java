@@ -7,7 +7,7 @@ import io.convene.http.JsonBodies;
 import io.convene.http.Preconditions;
 import io.convene.http.Responses;
 import io.convene.meeting.Meeting;
-import io.convene.meeting.MeetingChange.Reschedule;
+import io.convene.meeting.MeetingChange.Move;
 import io.convene.meeting.MeetingCommand.CreateMeeting;
 import io.convene.meeting.MeetingCommand.GetMeeting;
 import io.convene.meeting.MeetingCommand.UpdateMeeting;
@@ -88,7 +88,7 @@ final class AutoScheduleRoutes {
           return calendars.firstConnected(accountId, attendees).compose(connectionId -> store.send(new CreateMeeting(
                   accountId, new MeetingDraft(title, description, location == null ? PlatformRoutes.DEFAULT_LOCATION : location,
                   at(best, zone), at(best, zone).plusMinutes(duration), List.of(), people, null, null, connectionId),
-                  guard(accountId, found, null))))
+                  guard(accountId, found, null, "auto"))))
               .onSuccess(m -> {
                 Slot chosen = chosen(found, m);
                 JsonObject meeting = PlatformJson.scheduled(m);
@@ -144,8 +144,8 @@ final class AutoScheduleRoutes {
                 Slot best = best(found);
                 ZoneId zone = found.window().zone();
                 return store.send(new UpdateMeeting(accountId, meetingId, expectedVersion,
-                        new Reschedule(at(best, zone), at(best, zone).plusMinutes(minutes), null, reason),
-                        guard(accountId, found, meetingId)))
+                        new Move(at(best, zone), at(best, zone).plusMinutes(minutes), reason, requestedBy),
+                        guard(accountId, found, meetingId, "reschedule")))
                     .onSuccess(moved -> {
                       Slot chosen = chosen(found, moved);
                       Responses.meeting(ctx, 200, moved, new JsonObject()
@@ -164,9 +164,10 @@ final class AutoScheduleRoutes {
         .onFailure(e -> ctx.fail(failure(e, meetingId)));
   }
 
-  private static SlotGuard guard(String accountId, Found found, String except) {
+  private static SlotGuard guard(String accountId, Found found, String except, String source) {
     return new SlotGuard(accountId, found.users().stream().map(Users.User::emailKey).toList(),
-        found.users().stream().map(Users.User::preferences).toList(), found.result().slots(), except, found.window().zone());
+        found.users().stream().map(Users.User::preferences).toList(), found.result().slots(), except, found.window().zone(),
+        source);
   }
 
   private static Slot best(Found found) {

@@ -108,7 +108,7 @@ class AccountWebhookApiTest {
     assertError(acme.post(path(), new JsonObject().put("url", URL).put("eventTypes", new JsonArray().add("message-received")))
         .await(), 400, "unknown_event_type", "eventTypes holds 'message-received'; known event types: meeting.scheduled,"
             + " meeting.updated, meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed,"
-            + " user.preferences.updated", "eventTypes");
+            + " user.preferences.updated, meeting.rescheduled", "eventTypes");
     assertError(acme.get(path() + "?limit=101").await(), 400, "invalid_field", "limit must be a whole number from 1 to 100",
         "limit");
     assertError(acme.get(path() + "?offset=-1").await(), 400, "invalid_field",
