@@ -11,9 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 
 /**
  * A meeting's change history on both surfaces (contracts-scheduling.md §C): the Platform API pages by
@@ -106,22 +104,18 @@ public final class HistoryRoutes {
   }
 
   private static String cursor(long position) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString((CURSOR_PREFIX + position).getBytes(StandardCharsets.US_ASCII));
+    return Cursors.encode(CURSOR_PREFIX, Long.toString(position));
   }
 
   private static long position(String cursor) {
     try {
-      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-      if (text.startsWith(CURSOR_PREFIX)) {
-        long position = Long.parseLong(text.substring(CURSOR_PREFIX.length()));
-        if (position >= 0) {
-          return position;
-        }
+      long position = Long.parseLong(Cursors.decode(CURSOR_PREFIX, cursor));
+      if (position >= 0) {
+        return position;
       }
-    } catch (IllegalArgumentException e) {
+    } catch (NumberFormatException e) {
       // falls through to the error below
     }
-    throw ApiException.badRequest("invalid_cursor", "cursor is not one this API returned", "cursor");
+    throw Cursors.invalid();
   }
 }

@@ -1,6 +1,7 @@
 package io.convene.http.platform;
 
 import io.convene.http.ApiException;
+import io.convene.http.Cursors;
 import io.convene.http.Fields;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;
@@ -14,9 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -71,14 +70,14 @@ final class UserRoutes {
   private void list(RoutingContext ctx) {
     int limit = Fields.queryInt(ctx.request().getParam("limit"), "limit", 1, MAX_PAGE, DEFAULT_PAGE);
     String cursor = ctx.request().getParam("cursor");
-    String after = cursor == null || cursor.isEmpty() ? "" : afterKey(cursor);
+    String after = cursor == null || cursor.isEmpty() ? "" : Cursors.decode(CURSOR_PREFIX, cursor);
     users.list(Tenant.of(ctx).accountId(), after, limit)
         .onSuccess(page -> {
           JsonArray items = new JsonArray();
           page.users().forEach(u -> items.add(listItem(u)));
           JsonObject body = new JsonObject().put("users", items).put("total", page.total());
           if (page.hasMore()) {
-            body.put("next_cursor", cursor(page.users().get(page.users().size() - 1).emailKey()));
+            body.put("next_cursor", Cursors.encode(CURSOR_PREFIX, page.users().get(page.users().size() - 1).emailKey()));
           }
           Responses.ok(ctx, body);
         })
@@ -156,22 +155,6 @@ final class UserRoutes {
     } catch (ApiException e) {
       throw ApiException.invalidField(field, e.getMessage());
     }
-  }
-
-  private static String cursor(String emailKey) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString((CURSOR_PREFIX + emailKey).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static String afterKey(String cursor) {
-    try {
-      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      if (text.startsWith(CURSOR_PREFIX) && text.indexOf('\0') < 0) {
-        return text.substring(CURSOR_PREFIX.length());
-      }
-    } catch (IllegalArgumentException e) {
-      // falls through to the error below
-    }
-    throw ApiException.badRequest("invalid_cursor", "cursor is not one this API returned", "cursor");
   }
 
   private static String utc(OffsetDateTime time) {
