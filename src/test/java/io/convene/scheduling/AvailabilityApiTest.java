@@ -199,6 +199,19 @@ class AvailabilityApiTest {
   }
 
   @Test
+  void aWindowOverThirtyDaysIsAskedOfGoogleInParts() {
+    importConnection("g@example.com", google.grant("g@example.com").await(), null);
+    available(acme, new JsonObject().put("attendees", new JsonArray().add("g@example.com"))
+        .put("date_range", new JsonObject().put("start_date", "2030-03-01").put("end_date", "2030-04-09")));
+    List<JsonObject> asked = google.requests().await().stream().filter(r -> r.path().endsWith("/freeBusy"))
+        .map(r -> new JsonObject().put("timeMin", r.json().getString("timeMin")).put("timeMax", r.json().getString("timeMax")))
+        .sorted(java.util.Comparator.comparing(r -> r.getString("timeMin"))).toList();
+    assertEquals(List.of(
+        new JsonObject().put("timeMin", "2030-02-28T23:30:00Z").put("timeMax", "2030-03-30T23:30:00Z"),
+        new JsonObject().put("timeMin", "2030-03-30T23:30:00Z").put("timeMax", "2030-04-10T00:30:00Z")), asked);
+  }
+
+  @Test
   void googleFailingTwiceIsABadGatewayOnceIsRetried() {
     known(acme, "u@example.com", new JsonObject());
     importConnection("g@example.com", google.grant("g@example.com").await(), null);
