@@ -6,8 +6,9 @@
 // Single-file program on Vert.x from Convene's fat jar:
 //   java -cp target/convene.jar bench/OpenLoad.java --url http://127.0.0.1:8080 --kind put \
 //        --rate 1000 --duration 30 [--warmup 3] [--connections 64] [--timeout-ms 10000]
-// Kinds: health, get, put, schedule (the same requests as bench/wrk/*.lua). The API key and the
-// seeded ids come from BENCH_API_KEY, BENCH_ID_PREFIX, BENCH_MEETINGS, BENCH_ID_DIGITS.
+// Kinds: health, get, put, schedule, availability (the same requests as bench/wrk/*.lua). The API key
+// and the seeded ids come from BENCH_API_KEY, BENCH_ID_PREFIX, BENCH_MEETINGS, BENCH_ID_DIGITS; the
+// availability body from BENCH_AVAILABILITY_BODY.
 // Prints one line "OPENLOAD_JSON {...}" on stdout (latencies in ms) and a summary on stderr.
 
 import io.vertx.core.Context;
@@ -63,8 +64,8 @@ public class OpenLoad {
     double warmup = Double.parseDouble(o.getOrDefault("warmup", "0"));
     int connections = Integer.parseInt(o.getOrDefault("connections", "64"));
     long timeoutMs = Long.parseLong(o.getOrDefault("timeout-ms", "10000"));
-    if (!Arrays.asList("health", "get", "put", "schedule").contains(kind)) {
-      throw new IllegalArgumentException("--kind must be health, get, put or schedule");
+    if (!Arrays.asList("health", "get", "put", "schedule", "availability").contains(kind)) {
+      throw new IllegalArgumentException("--kind must be health, get, put, schedule or availability");
     }
     if (rate <= 0 || duration <= 0 || warmup < 0) {
       throw new IllegalArgumentException("--rate and --duration must be positive, --warmup not negative");
@@ -227,6 +228,10 @@ public class OpenLoad {
         request.setMethod(HttpMethod.PUT).setURI(randomMeetingPath());
         body = Buffer.buffer("{\"start_time\":\"" + rfc3339(s) + "\",\"end_time\":\"" + rfc3339(s + 1800)
             + "\",\"attendees\":[\"alice@example.com\",\"bob@example.com\"],\"reason\":\"Rescheduled due to conflict\"}");
+      }
+      case "availability" -> {
+        request.setMethod(HttpMethod.POST).setURI("/v1/availability");
+        body = Buffer.buffer(System.getenv("BENCH_AVAILABILITY_BODY"));
       }
       default -> {
         request.setMethod(HttpMethod.POST).setURI("/v1/schedule");

@@ -137,11 +137,25 @@ public final class TestApp {
         });
   }
 
-  /** The events a meeting's changes wrote, oldest first: {@code type, sequence, data, account_id}. */
+  /**
+   * The events about a meeting, oldest first: {@code type, sequence, data, account_id}. The
+   * {@code meeting.rescheduled} rows that repeat a move's {@code meeting.updated} are left out (so a
+   * change is one row here); {@link #rescheduled} reads them.
+   */
   public List<Row> events(String meetingId) {
+    return eventRows("type <> 'meeting.rescheduled'", meetingId);
+  }
+
+  /** The meeting's {@code meeting.rescheduled} rows, oldest first. */
+  public List<Row> rescheduled(String meetingId) {
+    return eventRows("type = 'meeting.rescheduled'", meetingId);
+  }
+
+  private List<Row> eventRows(String condition, String meetingId) {
     List<Row> rows = new ArrayList<>();
     database.pool(vertx)
-        .preparedQuery("SELECT type, sequence, data, account_id FROM events WHERE meeting_id = $1 ORDER BY sequence")
+        .preparedQuery("SELECT type, sequence, data, account_id FROM events WHERE meeting_id = $1 AND " + condition
+            + " ORDER BY seq")
         .execute(Tuple.of(meetingId)).await().forEach(rows::add);
     return rows;
   }

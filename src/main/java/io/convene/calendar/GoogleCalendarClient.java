@@ -21,9 +21,13 @@ import java.nio.charset.StandardCharsets;
  * exception when Google could not be reached.
  */
 public final class GoogleCalendarClient {
-  /** Write events; read the primary calendar's id (the user's email) and time zone. */
+  /**
+   * Write events; read the primary calendar's id (the user's email) and time zone; read free/busy
+   * ({@code freeBusy.query} accepts no narrower scope of these).
+   */
   public static final String SCOPES = "https://www.googleapis.com/auth/calendar.events"
-      + " https://www.googleapis.com/auth/calendar.calendars.readonly";
+      + " https://www.googleapis.com/auth/calendar.calendars.readonly"
+      + " https://www.googleapis.com/auth/calendar.freebusy";
 
   private final WebClient web;
   private final CalendarConfig config;
@@ -88,6 +92,11 @@ public final class GoogleCalendarClient {
   /** {@code calendars.get} of {@code primary}: its {@code id} is the user's email; also {@code timeZone}. */
   public Future<JsonObject> primaryCalendar(String accessToken) {
     return sendJson(api(HttpMethod.GET, "/calendars/primary", accessToken), null);
+  }
+
+  /** {@code freeBusy.query}: {@code {"timeMin", "timeMax", "timeZone", "items": [{"id"}]}}. */
+  public Future<JsonObject> freeBusy(String accessToken, JsonObject query) {
+    return sendJson(api(HttpMethod.POST, "/freeBusy", accessToken), query);
   }
 
   /** {@code events.insert}; with {@code conference}, Google creates the conference the body asks for. */

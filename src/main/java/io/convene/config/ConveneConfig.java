@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
  * @param credentialCacheTtlSeconds  how long one is kept: the bound on a revocation whose notification was lost
  * @param meetingCacheSize           meetings kept as last seen, to work changes out from without reading first
  * @param observability     metrics (on, where served) and logs (format, access log)
+ * @param minNoticeMinutes   no offered slot starts earlier than now plus this
+ * @param freebusyTimeoutMs  per Google {@code freeBusy.query} call
  */
 public record ConveneConfig(
     String httpHost,
@@ -69,7 +71,9 @@ public record ConveneConfig(
     int credentialCacheSize,
     int credentialCacheTtlSeconds,
     int meetingCacheSize,
-    ObservabilityConfig observability) {
+    ObservabilityConfig observability,
+    int minNoticeMinutes,
+    int freebusyTimeoutMs) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
@@ -117,7 +121,9 @@ public record ConveneConfig(
         v.requiredInt("credential_cache_size", 100, 10_000_000),
         v.requiredInt("credential_cache_ttl_seconds", 1, 3_600),
         v.requiredInt("meeting_cache_size", 0, 10_000_000),
-        observability(v));
+        observability(v),
+        v.requiredInt("min_notice_minutes", 0, 525_600),
+        v.requiredInt("freebusy_timeout_ms", 100, 60_000));
   }
 
   public boolean runs(String worker) {

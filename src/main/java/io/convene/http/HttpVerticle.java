@@ -15,6 +15,7 @@ import io.convene.observability.Observability;
 import io.convene.http.accounts.AccountWebhookRoutes;
 import io.convene.http.platform.PlatformRoutes;
 import io.convene.http.platform.PlatformWebhookRoutes;
+import io.convene.http.platform.SchedulingRoutes;
 import io.convene.tenant.PlatformSettings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -145,6 +146,7 @@ public final class HttpVerticle extends VerticleBase {
     ConsoleRoutes.mount(router, pool);
     ApiDocs.mount(vertx, router);
     Observability.mount(vertx, router, services);
+    SchedulingRoutes.mount(router, vertx, pool, store, calendars, config);
     return router;
   }
 

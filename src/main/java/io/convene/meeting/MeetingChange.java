@@ -1,5 +1,7 @@
 package io.convene.meeting;
 
+import io.vertx.core.json.JsonObject;
+
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,27 @@ public sealed interface MeetingChange {
   /** Whether the same update also cancels the meeting (the Accounts API's {@code cancelled: true}). */
   default boolean cancels() {
     return false;
+  }
+
+  /** Adds what the {@code changes} block of {@code meeting.updated} should say beyond the times and reason. */
+  default void describe(JsonObject changes) {
+  }
+
+  /**
+   * A move to new times asked for by one of the people on the meeting (the Platform API's reschedule):
+   * attendees and everything else kept; {@code changes.requested_by} names who asked.
+   */
+  record Move(OffsetDateTime start, OffsetDateTime end, String reason, String requestedBy) implements MeetingChange {
+
+    @Override
+    public MeetingDraft apply(Meeting current) {
+      return new Reschedule(start, end, null, reason).apply(current);
+    }
+
+    @Override
+    public void describe(JsonObject changes) {
+      changes.put("requested_by", requestedBy);
+    }
   }
 
   /**

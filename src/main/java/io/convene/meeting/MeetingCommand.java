@@ -1,6 +1,7 @@
 package io.convene.meeting;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.OffsetDateTime;
 
@@ -15,12 +16,22 @@ public sealed interface MeetingCommand<R> {
   /**
    * @param onAttendeeCalendar the Platform API's rule: the meeting goes on the calendar of the first attendee,
    *                           in their order, with a live connection (the draft then names no connection)
+   * @param guard              {@code null}, or what decides inside the creating transaction which draft is
+   *                           inserted (scheduling's race safety: locks, a re-read, the next free slot)
    * @param record             {@code null}, or what commits with the new meeting
    */
-  record CreateMeeting(String accountId, MeetingDraft draft, boolean onAttendeeCalendar, ChangeRecord record)
-      implements MeetingCommand<Meeting> {
+  record CreateMeeting(String accountId, MeetingDraft draft, boolean onAttendeeCalendar, CreateGuard guard,
+                       ChangeRecord record) implements MeetingCommand<Meeting> {
     public CreateMeeting(String accountId, MeetingDraft draft) {
-      this(accountId, draft, false, null);
+      this(accountId, draft, false, null, null);
+    }
+
+    public CreateMeeting(String accountId, MeetingDraft draft, CreateGuard guard) {
+      this(accountId, draft, false, guard, null);
+    }
+
+    public CreateMeeting(String accountId, MeetingDraft draft, boolean onAttendeeCalendar, ChangeRecord record) {
+      this(accountId, draft, onAttendeeCalendar, null, record);
     }
 
     @Override
@@ -50,12 +61,24 @@ public sealed interface MeetingCommand<R> {
 
   /**
    * @param expectedVersion {@code null} when the caller does not care (no If-Match)
+   * @param guard           {@code null}, or what decides inside the transaction, with the row locked, which
+   *                        change is applied
    * @param record          {@code null}, or what commits with the change
    */
   record UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change,
-                       ChangeRecord record) implements MeetingCommand<Meeting> {
+                       UpdateGuard guard, ChangeRecord record) implements MeetingCommand<Meeting> {
     public UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change) {
-      this(accountId, meetingId, expectedVersion, change, null);
+      this(accountId, meetingId, expectedVersion, change, null, null);
+    }
+
+    public UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change,
+                         UpdateGuard guard) {
+      this(accountId, meetingId, expectedVersion, change, guard, null);
+    }
+
+    public UpdateMeeting(String accountId, String meetingId, Integer expectedVersion, MeetingChange change,
+                         ChangeRecord record) {
+      this(accountId, meetingId, expectedVersion, change, null, record);
     }
 
     @Override
@@ -75,6 +98,24 @@ public sealed interface MeetingCommand<R> {
     public Future<Meeting> execute(MeetingSql sql) {
       return sql.cancel(this);
     }
+  }
+
+  /**
+   * Decides, inside the creating transaction, what is inserted: {@code proposed} or another draft; fails
+   * with {@link MeetingStoreException.Kind#DECLINED} when nothing may be. {@code source} is what the
+   * change's events name as its origin.
+   */
+  interface CreateGuard {
+    Future<MeetingDraft> decide(SqlClient conn, MeetingDraft proposed);
+
+    String source();
+  }
+
+  /** As {@link CreateGuard}, for an update: the row is locked and {@code current} is its state. */
+  interface UpdateGuard {
+    Future<MeetingChange> decide(SqlClient conn, Meeting current, MeetingChange proposed);
+
+    String source();
   }
 
   /** Readiness: answers when the database answers. */

@@ -2,8 +2,10 @@ package io.convene.meeting;
 
 import io.convene.Ids;
 import io.convene.meeting.MeetingCommand.CancelMeeting;
+import io.convene.meeting.MeetingCommand.CreateGuard;
 import io.convene.meeting.MeetingCommand.CreateMeeting;
 import io.convene.meeting.MeetingCommand.ListMeetings;
+import io.convene.meeting.MeetingCommand.UpdateGuard;
 import io.convene.meeting.MeetingCommand.UpdateMeeting;
 import io.convene.meeting.MeetingStoreException.Kind;
 import io.convene.outbox.Outbox;
@@ -52,6 +54,8 @@ public final class MeetingSql {
       + " end_at, end_offset, hosts, attendees, notes, conferencing, calendar_connection_id, cancelled_at,"
       + " cancelled_by, cancel_reason, version, created_at, updated_at" + CALENDAR_COLUMNS;
   static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM meetings WHERE id = $1 AND account_id = $2";
+  /** The meeting, locked for the rest of the caller's transaction (a guarded change decides on it). */
+  static final String LOCK_ONE = SELECT_ONE + " FOR UPDATE OF meetings";
   /** The connection the changed meeting names, as its calendar state shows it. */
   private static final String CONNECTION_COLUMN = " (SELECT " + ConnectionRef.JSON + " FROM changed m"
       + " JOIN calendar_connections c ON c.id = m.calendar_connection_id AND c.account_id = m.account_id)"
@@ -108,29 +112,39 @@ public final class MeetingSql {
   }
 
   Future<Meeting> create(CreateMeeting command) {
+    CreateGuard guard = command.guard();
+    if (guard == null) {
+      return commit(false, command.record(), sql -> insert(sql, command, command.draft(), MeetingEvent.SOURCE_API));
+    }
+    return commit(true, command.record(), tx -> guard.decide(tx, command.draft())
+        .compose(draft -> insert(tx, command, draft, guard.source())));
+  }
+
+  private static Future<Changed> insert(SqlClient sql, CreateMeeting command, MeetingDraft d, String source) {
     Instant now = now();
-    MeetingDraft d = command.draft();
     Meeting draft = new Meeting(Ids.meeting(), command.accountId(), 0, d.title(), d.description(), d.location(),
         d.start(), d.end(), withIds(d.hosts(), Map.of()), withIds(d.attendees(), Map.of()), d.notes(),
         d.conferencing(), d.calendarConnectionId(), null, 1, now, now, CalendarSync.NONE);
     Tuple params = insertParams(draft);
-    addEvents(params, List.of(MeetingEvent.scheduled(draft)));
+    addEvents(params, List.of(MeetingEvent.scheduled(draft, source)));
     params.addValue(command.onAttendeeCalendar() ? emailKeys(draft) : null);
-    return commit(command.record(), sql -> sql.preparedQuery(CREATE).execute(params).map(rows -> {
+    return sql.preparedQuery(CREATE).execute(params).map(rows -> {
       Row row = rows.iterator().next();
       return new Changed(created(draft, row.getLong("seq"), row.getString("calendar_connection_id"))
           .withCalendarSync(CalendarSync.fromRow(row)), Outbox.Queued.of(row));
-    }));
+    });
   }
 
   /**
-   * Runs a change on the loop's write client (one statement commits it), or, with a record to keep, in a
-   * transaction that writes the record too; then wakes the workers it queued work for.
+   * Runs a change on the loop's write client (one statement commits it), or in a transaction when it
+   * must (a guard's reads and locks) or keeps a record that commits with it; then wakes the workers it
+   * queued work for.
    */
-  private Future<Meeting> commit(ChangeRecord record, Function<SqlClient, Future<Changed>> change) {
-    Future<Changed> committed = record == null ? change.apply(writes)
+  private Future<Meeting> commit(boolean inTransaction, ChangeRecord record, Function<SqlClient, Future<Changed>> change) {
+    Future<Changed> committed = !inTransaction && record == null ? change.apply(writes)
         : transactions.withTransaction(tx -> change.apply(tx)
-            .compose(changed -> record.write(tx, changed.meeting()).map(changed)));
+            .compose(changed -> record == null ? Future.succeededFuture(changed)
+                : record.write(tx, changed.meeting()).map(changed)));
     return committed.map(changed -> {
       lastSeen.saw(changed.meeting());
       Outbox.announce(vertx, changed.queued());
@@ -139,11 +153,12 @@ public final class MeetingSql {
   }
 
   Future<Meeting> get(String accountId, String meetingId) {
-    return get(reads, accountId, meetingId).onSuccess(lastSeen::saw);
+    return read(reads, SELECT_ONE, accountId, meetingId).onSuccess(lastSeen::saw);
   }
 
-  private static Future<Meeting> get(SqlClient sql, String accountId, String meetingId) {
-    return sql.preparedQuery(SELECT_ONE)
+  /** {@link #SELECT_ONE}, or {@link #LOCK_ONE} in a transaction. */
+  private static Future<Meeting> read(SqlClient sql, String statement, String accountId, String meetingId) {
+    return sql.preparedQuery(statement)
         .execute(Tuple.of(meetingId, accountId))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -201,36 +216,49 @@ public final class MeetingSql {
   }
 
   Future<Meeting> update(UpdateMeeting command) {
-    return commit(command.record(), sql -> change(sql, command.accountId(), command.meetingId(),
-        command.expectedVersion(), current -> {
-      Instant now = now();
-      MeetingChange change = command.change();
-      MeetingDraft d = change.apply(current);
-      Map<String, String> knownIds = idsByEmail(current);
-      Meeting updated = new Meeting(current.id(), current.accountId(), current.seq(), d.title(), d.description(),
-          d.location(), d.start(), d.end(), withIds(d.hosts(), knownIds), withIds(d.attendees(), knownIds),
-          d.notes(), d.conferencing(), d.calendarConnectionId(), null, current.version() + 1,
-          current.createdAt(), now, current.calendarSync());
-      List<MeetingEvent> events = new ArrayList<>(2);
-      Meeting next = updated;
-      if (!change.cancels() || !sameContent(current, updated)) {
-        events.add(MeetingEvent.updated(current, updated, change.reason()));
-      } else {
-        next = current;
+    UpdateGuard guard = command.guard();
+    if (guard == null) {
+      return commit(false, command.record(), sql -> change(sql, false, command.accountId(), command.meetingId(),
+          command.expectedVersion(), current -> Future.succeededFuture(
+              planUpdate(current, command.change(), MeetingEvent.SOURCE_API)), 1));
+    }
+    // The guard decides with the row locked, inside the transaction that writes its decision.
+    return commit(true, command.record(), tx -> change(tx, true, command.accountId(), command.meetingId(),
+        command.expectedVersion(), current -> guard.decide(tx, current, command.change())
+            .map(decided -> planUpdate(current, decided, guard.source())), 1));
+  }
+
+  private static Planned planUpdate(Meeting current, MeetingChange change, String source) {
+    Instant now = now();
+    MeetingDraft d = change.apply(current);
+    Map<String, String> knownIds = idsByEmail(current);
+    Meeting updated = new Meeting(current.id(), current.accountId(), current.seq(), d.title(), d.description(),
+        d.location(), d.start(), d.end(), withIds(d.hosts(), knownIds), withIds(d.attendees(), knownIds),
+        d.notes(), d.conferencing(), d.calendarConnectionId(), null, current.version() + 1,
+        current.createdAt(), now, current.calendarSync());
+    List<MeetingEvent> events = new ArrayList<>(3);
+    Meeting next = updated;
+    if (!change.cancels() || !sameContent(current, updated)) {
+      MeetingEvent event = MeetingEvent.updated(current, updated, change, source);
+      events.add(event);
+      if (MeetingEvent.moved(current, updated)) {
+        events.add(MeetingEvent.rescheduled(event));
       }
-      if (change.cancels()) {
-        next = cancelled(next, now);
-        events.add(MeetingEvent.cancelled(next));
-      }
-      return new Planned(next, events);
-    }, 1));
+    } else {
+      next = current;
+    }
+    if (change.cancels()) {
+      next = cancelled(next, now);
+      events.add(MeetingEvent.cancelled(next, source));
+    }
+    return new Planned(next, events);
   }
 
   Future<Meeting> cancel(CancelMeeting command) {
-    return commit(command.record(), sql -> change(sql, command.accountId(), command.meetingId(),
+    return commit(false, command.record(), sql -> change(sql, false, command.accountId(), command.meetingId(),
         command.expectedVersion(), current -> {
           Meeting next = cancelled(current, now());
-          return new Planned(next, List.of(MeetingEvent.cancelled(next)));
+          return Future.succeededFuture(new Planned(next, List.of(MeetingEvent.cancelled(next, MeetingEvent.SOURCE_API))));
         }, 1));
   }
 
@@ -243,18 +271,20 @@ public final class MeetingSql {
   }
 
   /**
-   * One round: take the meeting as last seen (or read it), check, plan, and write on condition that it
-   * is still at that version; another round, from a fresh read, when it moved on. A refusal (cancelled,
-   * If-Match) is only ever concluded from a fresh read.
+   * One round: take the meeting as last seen (or read it; {@code lock}: read and lock it in the
+   * caller's transaction), check, plan, and write on condition that it is still at that version;
+   * another round, from a fresh read, when it moved on. A refusal (cancelled, If-Match) is only ever
+   * concluded from a fresh read.
    */
-  private Future<Changed> change(SqlClient sql, String accountId, String meetingId, Integer expectedVersion,
-                                 Function<Meeting, Planned> plan, int round) {
-    Meeting seen = round == 1 ? lastSeen.get(accountId, meetingId) : null;
-    Future<Meeting> basis = seen != null ? Future.succeededFuture(seen) : get(sql, accountId, meetingId);
+  private Future<Changed> change(SqlClient sql, boolean lock, String accountId, String meetingId,
+                                 Integer expectedVersion, Function<Meeting, Future<Planned>> plan, int round) {
+    Meeting seen = round == 1 && !lock ? lastSeen.get(accountId, meetingId) : null;
+    Future<Meeting> basis = seen != null ? Future.succeededFuture(seen)
+        : read(sql, lock ? LOCK_ONE : SELECT_ONE, accountId, meetingId);
     return basis.compose(current -> {
       boolean refused = current.cancelled() || (expectedVersion != null && expectedVersion != current.version());
       if (refused && seen != null) {
-        return change(sql, accountId, meetingId, expectedVersion, plan, round + 1);
+        return change(sql, lock, accountId, meetingId, expectedVersion, plan, round + 1);
       }
       if (current.cancelled()) {
         throw new MeetingStoreException(Kind.CANCELLED, "meeting " + meetingId + " is cancelled");
@@ -263,21 +293,22 @@ public final class MeetingSql {
         throw new MeetingStoreException(Kind.VERSION_MISMATCH,
             "meeting " + meetingId + " is at version " + current.version() + ", not " + expectedVersion);
       }
-      Planned planned = plan.apply(current);
-      Tuple params = updateParams(planned.next()).addValue(current.version());
-      addEvents(params, planned.events());
-      return sql.preparedQuery(CHANGE).execute(params).compose(rows -> {
-        Row row = rows.iterator().next();
-        if (row.getLong("changed") > 0) {
-          return Future.succeededFuture(new Changed(planned.next().withCalendarSync(CalendarSync.fromRow(row)),
-              Outbox.Queued.of(row)));
-        }
-        lastSeen.forget(accountId, meetingId);
-        if (round >= MAX_ROUNDS) {
-          return Future.failedFuture(new MeetingStoreException(Kind.UNAVAILABLE,
-              "meeting " + meetingId + " kept changing under " + MAX_ROUNDS + " attempts; retry"));
-        }
-        return change(sql, accountId, meetingId, expectedVersion, plan, round + 1);
+      return plan.apply(current).compose(planned -> {
+        Tuple params = updateParams(planned.next()).addValue(current.version());
+        addEvents(params, planned.events());
+        return sql.preparedQuery(CHANGE).execute(params).compose(rows -> {
+          Row row = rows.iterator().next();
+          if (row.getLong("changed") > 0) {
+            return Future.succeededFuture(new Changed(planned.next().withCalendarSync(CalendarSync.fromRow(row)),
+                Outbox.Queued.of(row)));
+          }
+          lastSeen.forget(accountId, meetingId);
+          if (round >= MAX_ROUNDS) {
+            return Future.failedFuture(new MeetingStoreException(Kind.UNAVAILABLE,
+                "meeting " + meetingId + " kept changing under " + MAX_ROUNDS + " attempts; retry"));
+          }
+          return change(sql, lock, accountId, meetingId, expectedVersion, plan, round + 1);
+        });
       });
     });
   }

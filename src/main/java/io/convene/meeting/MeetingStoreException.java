@@ -13,7 +13,9 @@ public final class MeetingStoreException extends RuntimeException {
     /** The database cannot be reached right now; the caller may retry. */
     UNAVAILABLE,
     /** Anything else: a bug. */
-    INTERNAL
+    INTERNAL,
+    /** A guarded change found its precondition gone inside the transaction (the time was taken meanwhile). */
+    DECLINED
   }
 
   private final Kind kind;

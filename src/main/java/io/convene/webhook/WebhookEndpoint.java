@@ -24,9 +24,17 @@ public record WebhookEndpoint(
   public static final int DEFAULT_TIMEOUT_SECONDS = 15;
   public static final int MAX_TIMEOUT_SECONDS = 30;
 
-  /** What a tenant can subscribe to (contracts.md §4). {@code webhook.test} is sent on request only. */
-  public static final List<String> EVENT_TYPES = List.of(
+  /** What a new endpoint gets when it names no types. */
+  public static final List<String> DEFAULT_EVENT_TYPES = List.of(
       "meeting.scheduled", "meeting.updated", "meeting.cancelled",
-      "user.calendar.connected", "user.calendar.disconnected", "meeting.calendar_sync_failed");
+      "user.calendar.connected", "user.calendar.disconnected", "meeting.calendar_sync_failed",
+      "user.preferences.updated");
+  /**
+   * What a tenant can subscribe to (contracts.md §4): the defaults, and {@code meeting.rescheduled}, which
+   * repeats {@code meeting.updated} for a move and is sent only when asked for by name.
+   * {@code webhook.test} is sent on request only.
+   */
+  public static final List<String> EVENT_TYPES = java.util.stream.Stream.concat(DEFAULT_EVENT_TYPES.stream(),
+      java.util.stream.Stream.of("meeting.rescheduled")).toList();
   public static final String TEST_EVENT = "webhook.test";
 }

@@ -155,7 +155,7 @@ public final class WebhookEndpoints {
   private Future<Issued> insert(SqlClient conn, String accountId, boolean primary, PrimaryChange settings) {
     String secret = WebhookSigner.newSecret();
     Tuple params = Tuple.of(Ids.random("whk_", 20), accountId, primary, settings.url(),
-        (settings.eventTypes() != null ? settings.eventTypes() : WebhookEndpoint.EVENT_TYPES).toArray(String[]::new),
+        (settings.eventTypes() != null ? settings.eventTypes() : WebhookEndpoint.DEFAULT_EVENT_TYPES).toArray(String[]::new),
         settings.enabled() == null || settings.enabled(),
         settings.maxRetries() != null ? settings.maxRetries() : WebhookEndpoint.DEFAULT_MAX_RETRIES)
         .addValue(settings.timeoutSeconds() != null ? settings.timeoutSeconds() : WebhookEndpoint.DEFAULT_TIMEOUT_SECONDS)

@@ -76,8 +76,16 @@ public final class FakeGoogle {
   private record Held(String method, String pathPart, boolean afterWork, Promise<Request> arrived, Future<Void> release) {
   }
 
-  private record AccessToken(String email, long expiresAtMillis) {
+  private record AccessToken(String email, long expiresAtMillis, String scope) {
   }
+
+  /** Scopes that let {@code freeBusy.query} read a calendar (Google's freebusy/query reference). */
+  private static final List<String> FREEBUSY_SCOPES = List.of("https://www.googleapis.com/auth/calendar",
+      "https://www.googleapis.com/auth/calendar.readonly", "https://www.googleapis.com/auth/calendar.freebusy",
+      "https://www.googleapis.com/auth/calendar.events.freebusy");
+  /** What Convene asked for before it read free/busy. */
+  public static final String OLD_SCOPES = "https://www.googleapis.com/auth/calendar.events"
+      + " https://www.googleapis.com/auth/calendar.calendars.readonly";
 
   private final io.vertx.core.Context context;
   private HttpServer server;
@@ -87,6 +95,7 @@ public final class FakeGoogle {
   private final List<Held> holds = new ArrayList<>();
   private final Map<String, String> codes = new HashMap<>();
   private final Map<String, String> refreshTokens = new HashMap<>();
+  private final Map<String, String> grantedScopes = new HashMap<>();
   private final Map<String, AccessToken> accessTokens = new HashMap<>();
   private final Set<String> revoked = new HashSet<>();
   private final Map<String, Map<String, JsonObject>> calendars = new HashMap<>();
@@ -112,6 +121,7 @@ public final class FakeGoogle {
     router.post("/token").handler(google::token);
     router.post("/revoke").handler(google::revoke);
     router.get("/calendar/v3/calendars/primary").handler(google::primary);
+    router.post("/calendar/v3/freeBusy").handler(google::freeBusy);
     router.post("/calendar/v3/calendars/:calendarId/events").handler(google::insert);
     router.get("/calendar/v3/calendars/:calendarId/events/:eventId").handler(google::get);
     router.patch("/calendar/v3/calendars/:calendarId/events/:eventId").handler(google::patch);
@@ -158,7 +168,31 @@ public final class FakeGoogle {
 
   /** A refresh token Google issued for {@code email} some other way (what an operator imports). */
   public Future<String> grant(String email) {
-    return onLoop(() -> newRefreshToken(email));
+    return grant(email, GoogleCalendarClient.SCOPES);
+  }
+
+  /** A refresh token for {@code email} with these scopes only (a grant made before Convene asked for more). */
+  public Future<String> grant(String email, String scopes) {
+    return onLoop(() -> {
+      String token = newRefreshToken(email);
+      grantedScopes.put(token, scopes);
+      return token;
+    });
+  }
+
+  /** An event someone else put on {@code calendarId}: busy for {@code freeBusy} unless it is transparent. */
+  public Future<Void> addEvent(String calendarId, String start, String end, boolean transparent) {
+    return onLoop(() -> {
+      String id = Long.toString(counter.incrementAndGet(), 32);
+      JsonObject event = new JsonObject().put("kind", "calendar#event").put("id", id).put("status", "confirmed")
+          .put("etag", newEtag())
+          .put("start", new JsonObject().put("dateTime", start)).put("end", new JsonObject().put("dateTime", end));
+      if (transparent) {
+        event.put("transparency", "transparent");
+      }
+      calendars.computeIfAbsent(calendarId, k -> new HashMap<>()).put(id, event);
+      return null;
+    });
   }
 
   /** The next request of {@code method} whose path contains {@code pathPart} gets this answer instead. */
@@ -194,7 +228,7 @@ public final class FakeGoogle {
   /** Every access token issued so far stops working (they expired early): calls answer 401. */
   public Future<Void> expireAccessTokens() {
     return onLoop(() -> {
-      accessTokens.replaceAll((token, t) -> new AccessToken(t.email(), 0));
+      accessTokens.replaceAll((token, t) -> new AccessToken(t.email(), 0, t.scope()));
       return null;
     });
   }
@@ -315,7 +349,7 @@ public final class FakeGoogle {
         return;
       }
       send(ctx, 200, new JsonObject()
-          .put("access_token", newAccessToken(email))
+          .put("access_token", newAccessToken(email, GoogleCalendarClient.SCOPES))
           .put("expires_in", expiresInSeconds)
           .put("refresh_token", newRefreshToken(email))
           .put("scope", GoogleCalendarClient.SCOPES)
@@ -328,10 +362,11 @@ public final class FakeGoogle {
             .put("error_description", "Token has been expired or revoked."));
         return;
       }
+      String scope = grantedScopes.getOrDefault(token, GoogleCalendarClient.SCOPES);
       send(ctx, 200, new JsonObject()
-          .put("access_token", newAccessToken(email))
+          .put("access_token", newAccessToken(email, scope))
           .put("expires_in", expiresInSeconds)
-          .put("scope", GoogleCalendarClient.SCOPES)
+          .put("scope", scope)
           .put("token_type", "Bearer"));
     } else {
       send(ctx, 400, new JsonObject().put("error", "unsupported_grant_type")
@@ -362,6 +397,72 @@ public final class FakeGoogle {
         .put("timeZone", "Europe/Berlin")
         .put("conferenceProperties", new JsonObject().put("allowedConferenceSolutionTypes",
             new JsonArray().add("hangoutsMeet"))));
+  }
+
+  /**
+   * {@code freeBusy.query}: the busy periods of each calendar asked for, from the events it holds (not
+   * cancelled, not transparent), clipped to {@code [timeMin, timeMax)} and merged; a calendar the token's
+   * user does not own answers {@code notFound} in its {@code errors}. Without a free/busy or read scope: 403.
+   */
+  private void freeBusy(RoutingContext ctx) {
+    String email = authorized(ctx, null);
+    if (email == null) {
+      return;
+    }
+    String scope = accessTokens.get(ctx.request().getHeader("Authorization").substring(7)).scope();
+    if (java.util.Arrays.stream(scope.split(" ")).noneMatch(FREEBUSY_SCOPES::contains)) {
+      error(ctx, 403, "global", "insufficientPermissions", "Request had insufficient authentication scopes.");
+      return;
+    }
+    JsonObject body = ctx.body().asJsonObject();
+    java.time.Instant min;
+    java.time.Instant max;
+    try {
+      min = java.time.OffsetDateTime.parse(body.getString("timeMin")).toInstant();
+      max = java.time.OffsetDateTime.parse(body.getString("timeMax")).toInstant();
+    } catch (RuntimeException e) {
+      error(ctx, 400, "global", "badRequest", "Bad Request");
+      return;
+    }
+    JsonObject answer = new JsonObject();
+    for (Object item : body.getJsonArray("items")) {
+      String id = ((JsonObject) item).getString("id");
+      if (!id.equals(email)) {
+        answer.put(id, new JsonObject().put("errors", new JsonArray().add(new JsonObject().put("domain", "global")
+            .put("reason", "notFound"))).put("busy", new JsonArray()));
+        continue;
+      }
+      List<java.time.Instant[]> busy = new ArrayList<>();
+      for (JsonObject event : calendars.getOrDefault(id, Map.of()).values()) {
+        if ("cancelled".equals(event.getString("status")) || "transparent".equals(event.getString("transparency"))) {
+          continue;
+        }
+        java.time.Instant start = java.time.OffsetDateTime.parse(event.getJsonObject("start").getString("dateTime")).toInstant();
+        java.time.Instant end = java.time.OffsetDateTime.parse(event.getJsonObject("end").getString("dateTime")).toInstant();
+        if (start.isBefore(max) && end.isAfter(min)) {
+          busy.add(new java.time.Instant[] {start.isBefore(min) ? min : start, end.isAfter(max) ? max : end});
+        }
+      }
+      busy.sort(java.util.Comparator.comparing(b -> b[0]));
+      JsonArray merged = new JsonArray();
+      java.time.Instant[] open = null;
+      for (java.time.Instant[] b : busy) {
+        if (open != null && !b[0].isAfter(open[1])) {
+          open[1] = b[1].isAfter(open[1]) ? b[1] : open[1];
+          continue;
+        }
+        if (open != null) {
+          merged.add(new JsonObject().put("start", open[0].toString()).put("end", open[1].toString()));
+        }
+        open = b.clone();
+      }
+      if (open != null) {
+        merged.add(new JsonObject().put("start", open[0].toString()).put("end", open[1].toString()));
+      }
+      answer.put(id, new JsonObject().put("busy", merged));
+    }
+    answerWork(ctx, 200, new JsonObject().put("kind", "calendar#freeBusy").put("timeMin", min.toString())
+        .put("timeMax", max.toString()).put("calendars", answer));
   }
 
   private void insert(RoutingContext ctx) {
@@ -571,9 +672,9 @@ public final class FakeGoogle {
     }
   }
 
-  private String newAccessToken(String email) {
+  private String newAccessToken(String email, String scope) {
     String token = "ya29.a0" + counter.incrementAndGet();
-    accessTokens.put(token, new AccessToken(email, System.currentTimeMillis() + expiresInSeconds * 1000));
+    accessTokens.put(token, new AccessToken(email, System.currentTimeMillis() + expiresInSeconds * 1000, scope));
     return token;
   }
 

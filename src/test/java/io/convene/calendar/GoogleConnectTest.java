@@ -69,7 +69,8 @@ class GoogleConnectTest {
         "client_id", FakeGoogle.CLIENT_ID,
         "redirect_uri", FakeGoogle.REDIRECT_URI,
         "response_type", "code",
-        "scope", "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.calendars.readonly",
+        "scope", "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.calendars.readonly"
+            + " https://www.googleapis.com/auth/calendar.freebusy",
         "access_type", "offline",
         "include_granted_scopes", "true",
         "prompt", "consent",

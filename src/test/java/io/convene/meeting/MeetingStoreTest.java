@@ -28,6 +28,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -95,6 +96,7 @@ class MeetingStoreTest {
         .put("location", "Google Meet")
         .put("meet_link", null)
         .put("scheduled_at", Rfc3339.formatUtc(created.createdAt()))
+        .put("source", "api")
         .put("sequence", 1), event.getValue("data"));
   }
 
@@ -121,7 +123,12 @@ class MeetingStoreTest {
             .put("new_start_time", "2025-11-26T15:00:00-08:00")
             .put("old_end_time", "2025-11-25T14:30:00-08:00")
             .put("new_end_time", "2025-11-26T15:30:00-08:00"))
+        .put("source", "api")
         .put("sequence", 2), event.getValue("data"));
+    List<Row> moves = app.rescheduled(created.id());
+    assertEquals(1, moves.size(), "the times moved: meeting.rescheduled follows");
+    assertNull(moves.get(0).getValue("sequence"), "its sequence column stays empty; data.sequence says it");
+    assertEquals(((JsonObject) event.getValue("data")).copy().put("new_meeting_id", created.id()), moves.get(0).getValue("data"));
   }
 
   @Test
@@ -154,6 +161,7 @@ class MeetingStoreTest {
         .put("cancelled_at", Rfc3339.formatUtc(cancelled.cancellation().at()))
         .put("cancelled_by", tenantA)
         .put("reason", "cancelled_by_platform")
+        .put("source", "api")
         .put("sequence", 2), events.get(1).getValue("data"));
   }
 

@@ -83,6 +83,9 @@ class TenantIsolationTest {
     String primaryWebhook;
     String accountWebhook;
     String delivery;
+    /** Known by preferences only: one for B to read, one for B to write. */
+    String readableUser;
+    String writableUser;
 
     JsonObject schedule() {
       return new JsonObject()
@@ -154,6 +157,11 @@ class TenantIsolationTest {
     t.primaryWebhook = ok(calls.put("/v1/platform/webhook", new JsonObject().put("url", HOOK_URL))).getString("id");
     t.accountWebhook = created(calls.post(t.webhooks(), new JsonObject().put("url", HOOK_URL + "/" + tag)))
         .getJsonObject("data").getString("id");
+    t.readableUser = "reader@" + tag + ".example.com";
+    t.writableUser = "writer@" + tag + ".example.com";
+    for (String email : List.of(t.readableUser, t.writableUser)) {
+      ok(calls.put("/v1/platform/users/" + enc(email) + "/preferences", new JsonObject().put("timezone", "Europe/Paris")));
+    }
     t.ownConnection = importCalendar(t, t.ownEmail);
     t.sharedConnection = importCalendar(t, SHARED_EMAIL);
     // A consent under way: its state is a row of the tenant's too.
@@ -215,6 +223,7 @@ class TenantIsolationTest {
     addCalendars(cases);
     addAccountsMeetings(cases);
     addAccountsWebhooks(cases);
+    addScheduling(cases);
     return cases;
   }
 
@@ -485,6 +494,74 @@ class TenantIsolationTest {
     });
   }
 
+  private void addScheduling(List<Case> cases) {
+    add(cases, HttpMethod.GET, "/v1/platform/users", (b, kind) -> {
+      JsonObject listed = okBody(b.get("/v1/platform/users").await());
+      Set<String> emails = listed.getJsonArray("users").stream().map(u -> ((JsonObject) u).getString("email"))
+          .collect(Collectors.toCollection(TreeSet::new));
+      assertEquals(knownUsers(globex), emails);
+      assertEquals(emails.size(), listed.getInteger("total"));
+    });
+    add(cases, HttpMethod.GET, "/v1/platform/users/status", (b, kind) ->
+        assertEquals(new JsonObject().put("connected", false).put("user_email", acme.ownEmail)
+            .put("message", "User has not connected their calendar"),
+            okBody(b.get("/v1/platform/users/status?email=" + enc(acme.ownEmail)).await())));
+    add(cases, HttpMethod.GET, "/v1/users/:email/status", (b, kind) ->
+        assertEquals(false, okBody(b.get("/v1/users/" + enc(acme.ownEmail) + "/status").await())
+            .getBoolean("calendar_connected")));
+    add(cases, HttpMethod.GET, "/v1/platform/users/:email/preferences", (b, kind) ->
+        userNotFound(b.get("/v1/platform/users/" + enc(acme.readableUser) + "/preferences").await(), acme.readableUser, null));
+    add(cases, HttpMethod.GET, "/v1/user/preferences", (b, kind) ->
+        userNotFound(b.get("/v1/user/preferences?email=" + enc(acme.readableUser)).await(), acme.readableUser, null));
+    // B's write of the same address is B's own user; A's row stays as it was (the snapshot says so).
+    add(cases, HttpMethod.PUT, "/v1/platform/users/:email/preferences", (b, kind) -> {
+      okBody(b.put("/v1/platform/users/" + enc(acme.writableUser) + "/preferences",
+          new JsonObject().put("timezone", "Asia/Tokyo")).await());
+      assertEquals(1, rows("SELECT 1 FROM user_preferences WHERE account_id = $1 AND email_key = $2", globex.id,
+          acme.writableUser).size());
+    });
+    add(cases, HttpMethod.PUT, "/v1/user/preferences", (b, kind) ->
+        assertEquals("Asia/Tokyo", okBody(b.put("/v1/user/preferences", new JsonObject().put("email", acme.writableUser)
+            .put("timezone", "Asia/Tokyo")).await()).getJsonObject("preferences").getString("timezone")));
+    add(cases, HttpMethod.POST, "/v1/availability", (b, kind) -> {
+      userNotFound(b.post("/v1/availability", new JsonObject().put("attendees", new JsonArray().add(acme.readableUser)))
+          .await(), acme.readableUser, "attendees[0]");
+      okBody(b.post("/v1/availability", new JsonObject().put("attendees", new JsonArray().add(SHARED_EMAIL))
+          .put("date_range", new JsonObject().put("start_date", "2025-11-25").put("end_date", "2025-11-25"))).await());
+    });
+    add(cases, HttpMethod.POST, "/v1/schedule/auto", (b, kind) ->
+        userNotFound(b.post("/v1/schedule/auto", new JsonObject().put("attendees", new JsonArray().add(acme.readableUser))
+            .put("duration_minutes", 30).put("title", "Stolen")).await(), acme.readableUser, "attendees[0]"));
+    add(cases, HttpMethod.POST, "/v1/meetings/:meetingId/reschedule", (b, kind) -> {
+      for (String id : List.of(acme.platformMeeting, acme.accountsMeeting)) {
+        meetingNotFound(b.post("/v1/meetings/" + id + "/reschedule", new JsonObject().put("meeting_id", id)
+            .put("requested_by", SHARED_EMAIL).put("reason", "mine now")).await(), id);
+      }
+    });
+    add(cases, HttpMethod.GET, "/v1/meetings/:meetingId/events", (b, kind) -> {
+      for (String id : List.of(acme.platformMeeting, acme.accountsMeeting)) {
+        meetingNotFound(b.get("/v1/meetings/" + id + "/events").await(), id);
+      }
+    });
+    add(cases, HttpMethod.GET, "/v1/accounts/:accountId/meetings/:meetingId/events", (b, kind) -> {
+      forbidden(b.get(acme.meetings() + "/" + acme.accountsMeeting + "/events").await());
+      for (String id : List.of(acme.accountsMeeting, acme.platformMeeting)) {
+        meetingNotFound(b.get(globex.meetings() + "/" + id + "/events").await(), id);
+      }
+    });
+  }
+
+  private Set<String> knownUsers(Tenant t) {
+    return rows("SELECT email FROM user_preferences WHERE account_id = $1 UNION SELECT user_email FROM calendar_connections"
+        + " WHERE account_id = $1 AND revoked_at IS NULL", t.id).stream().map(r -> r.getString("email"))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static void userNotFound(HttpResponse<Buffer> response, String email, String field) {
+    assertError(response, 404, "user_not_found", "user " + email + " is not known: store preferences for them or have"
+        + " them connect their calendar (GET /v1/platform/oauth-url)", field);
+  }
+
   // ---- the tests ------------------------------------------------------------------------------
 
   @Test
@@ -492,7 +569,7 @@ class TenantIsolationTest {
     JsonObject before = snapshot(acme.id);
     for (String table : List.of("api_keys", "oauth_clients", "platform_settings", "meetings", "events",
         "idempotency_keys", "webhook_endpoints", "webhook_deliveries", "calendar_connections", "calendar_oauth_states",
-        "calendar_sync_jobs")) {
+        "calendar_sync_jobs", "user_preferences")) {
       assertFalse(before.getJsonArray(table).isEmpty(), "A has rows in " + table + " for B to reach for");
     }
     List<String> failures = new ArrayList<>();

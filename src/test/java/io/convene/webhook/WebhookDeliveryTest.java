@@ -146,6 +146,7 @@ class WebhookDeliveryTest {
             "old_end_time": "2025-11-25T14:30:00-08:00",
             "new_end_time": "2025-11-26T15:30:00-08:00"
           },
+          "source": "api",
           "sequence": 2
         }""".formatted(meetingId, accountId)), data);
     assertEquals("application/json", arrived.headers().get("Content-Type"));

@@ -63,7 +63,7 @@ class AccountWebhookApiTest {
     assertEquals(new JsonObject().put("success", true).put("data", new JsonObject().put("id", id).put("type", "url")
         .put("eventTypes", new JsonArray().add("meeting.updated")).put("destination", URL)), created);
     JsonObject all = create(new JsonObject().put("url", "https://1.0.0.1/hooks")).getJsonObject("data");
-    assertEquals(6, all.getJsonArray("eventTypes").size(), "no eventTypes: every event type");
+    assertEquals(7, all.getJsonArray("eventTypes").size(), "no eventTypes: every event type");
     assertEquals(200, acme.put("/v1/platform/webhook", new JsonObject().put("url", "https://8.8.8.8/primary")).await()
         .statusCode());
 
@@ -107,7 +107,8 @@ class AccountWebhookApiTest {
             + " only with CONVENE_WEBHOOKS_ALLOW_INSECURE=true)", "url");
     assertError(acme.post(path(), new JsonObject().put("url", URL).put("eventTypes", new JsonArray().add("message-received")))
         .await(), 400, "unknown_event_type", "eventTypes holds 'message-received'; known event types: meeting.scheduled,"
-            + " meeting.updated, meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed", "eventTypes");
+            + " meeting.updated, meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed,"
+            + " user.preferences.updated, meeting.rescheduled", "eventTypes");
     assertError(acme.get(path() + "?limit=101").await(), 400, "invalid_field", "limit must be a whole number from 1 to 100",
         "limit");
     assertError(acme.get(path() + "?offset=-1").await(), 400, "invalid_field",

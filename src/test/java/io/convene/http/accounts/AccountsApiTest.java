@@ -411,7 +411,10 @@ class AccountsApiTest {
             .put("new_start_time", "2023-11-08T05:31:56Z")
             .put("old_end_time", "2023-11-07T06:31:56Z")
             .put("new_end_time", "2023-11-08T06:31:56Z"))
+        .put("source", "api")
         .put("sequence", 2), updated);
+    assertEquals(List.of(updated.copy().put("new_meeting_id", viaAccounts)),
+        app.rescheduled(viaAccounts).stream().map(r -> r.getValue("data")).toList(), "an Accounts PUT that moves writes it too");
     assertEquals(List.of(1, 2, 3), app.events(viaAccounts).stream().map(r -> r.getInteger("sequence")).toList());
   }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.List;
 import java.util.Map;
 
 import static io.convene.TestCalls.assertError;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PlatformWebhookApiTest {
   static final JsonArray ALL_EVENTS = new JsonArray().add("meeting.scheduled").add("meeting.updated")
       .add("meeting.cancelled").add("user.calendar.connected").add("user.calendar.disconnected")
-      .add("meeting.calendar_sync_failed");
+      .add("meeting.calendar_sync_failed").add("user.preferences.updated");
   /** Public by its address (TEST-NET addresses are not), and nothing ever listens: no delivery here needs to land. */
   static final String PUBLIC_URL = "https://1.1.1.1:9/hooks";
 
@@ -73,6 +74,28 @@ class PlatformWebhookApiTest {
         "no webhook is set up; PUT /v1/platform/webhook first", null);
   }
 
+  /** meeting.rescheduled is sent only to endpoints that name it, as its own delivery beside meeting.updated. */
+  @Test
+  void meetingRescheduledIsDeliveredOnlyWhenAskedForByName() {
+    assertEquals(200, put(new JsonObject().put("url", PUBLIC_URL)).statusCode());
+    String id = acme.post("/v1/schedule", PlatformApiTest.SCHEDULE).await().bodyAsJsonObject().getString("meeting_id");
+    assertEquals(200, acme.put("/v1/meetings/" + id, PlatformApiTest.SEED_UPDATE).await().statusCode());
+    assertEquals(List.of("meeting.scheduled", "meeting.updated"), deliveredTypes(id), "not in the default subscription");
+    assertEquals(200, put(new JsonObject().put("events", new JsonArray().add("meeting.updated").add("meeting.rescheduled")))
+        .statusCode());
+    assertEquals(200, acme.put("/v1/meetings/" + id, PlatformApiTest.SEED_UPDATE.copy()
+        .put("start_time", "2025-11-27T15:00:00-08:00").put("end_time", "2025-11-27T15:30:00-08:00")).await().statusCode());
+    assertEquals(List.of("meeting.scheduled", "meeting.updated", "meeting.updated", "meeting.rescheduled"), deliveredTypes(id));
+  }
+
+  private List<String> deliveredTypes(String meetingId) {
+    List<String> types = new java.util.ArrayList<>();
+    app.database.pool(app.vertx).preparedQuery("SELECT e.type FROM webhook_deliveries d JOIN events e ON e.id = d.event_id"
+        + " WHERE e.meeting_id = $1 ORDER BY d.seq").execute(io.vertx.sqlclient.Tuple.of(meetingId)).await()
+        .forEach(row -> types.add(row.getString("type")));
+    return types;
+  }
+
   @Test
   void badInputIsA400NamingTheField() {
     assertError(put(new JsonObject().put("enabled", true)), 400, "invalid_field", "url is required to set up the webhook",
@@ -90,10 +113,12 @@ class PlatformWebhookApiTest {
         "url must not carry credentials", "url");
     assertError(put(new JsonObject().put("url", PUBLIC_URL).put("events", new JsonArray().add("meeting.deleted"))), 400,
         "unknown_event_type", "events holds 'meeting.deleted'; known event types: meeting.scheduled, meeting.updated,"
-            + " meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed", "events");
+            + " meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed,"
+            + " user.preferences.updated, meeting.rescheduled", "events");
     assertError(put(new JsonObject().put("url", PUBLIC_URL).put("events", new JsonArray().add("webhook.test"))), 400,
         "unknown_event_type", "events holds 'webhook.test'; known event types: meeting.scheduled, meeting.updated,"
-            + " meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed", "events");
+            + " meeting.cancelled, user.calendar.connected, user.calendar.disconnected, meeting.calendar_sync_failed,"
+            + " user.preferences.updated, meeting.rescheduled", "events");
     assertError(put(new JsonObject().put("url", PUBLIC_URL).put("events", new JsonArray())), 400, "invalid_field",
         "events must list at least one event type", "events");
     assertError(put(new JsonObject().put("url", PUBLIC_URL).put("timeout_seconds", 31)), 400, "invalid_field",
