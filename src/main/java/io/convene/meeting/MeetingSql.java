@@ -153,7 +153,9 @@ public final class MeetingSql {
   }
 
   Future<Meeting> get(String accountId, String meetingId) {
-    return read(reads, SELECT_ONE, accountId, meetingId).onSuccess(lastSeen::saw);
+    // Not kept as last seen: a read is the most frequent request, and a put into the bounded map costs it more
+    // than the read a later change of the same meeting saves.
+    return read(reads, SELECT_ONE, accountId, meetingId);
   }
 
   /** {@link #SELECT_ONE}, or {@link #LOCK_ONE} in a transaction. */
