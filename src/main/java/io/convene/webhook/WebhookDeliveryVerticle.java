@@ -53,6 +53,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   static final int PREFETCH = 4;
   /** Attempts recorded in one transaction at most. */
   private static final int RECORD_BATCH = 256;
+  /** Secrets held opened at most: far more endpoints than one node sends to at once. */
+  private static final int OPENED_SECRETS = 4_096;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryVerticle.class);
 
   private final Services services;
@@ -74,6 +76,13 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   /** Claimed, waiting for a free request slot of their endpoint, oldest first. */
   private final Map<String, ArrayDeque<Claimed>> queued = new HashMap<>();
   private final List<Finished> unrecorded = new ArrayList<>();
+  /** Endpoint secrets as opened, by their sealed text: opening (AES-GCM) once per secret, not per attempt. */
+  private final Map<String, String> openedSecrets = new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > OPENED_SECRETS;
+    }
+  };
   private Promise<Void> idle;
   private long dueTimer = -1;
 
@@ -244,11 +253,15 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   }
 
   private Future<Outcome> attempt(Claimed claimed) {
-    SecretBox secrets = services.secrets();
     String[] keys = claimed.sealedPreviousSecret() == null
-        ? new String[] {secrets.open(claimed.sealedSecret())}
-        : new String[] {secrets.open(claimed.sealedSecret()), secrets.open(claimed.sealedPreviousSecret())};
+        ? new String[] {opened(claimed.sealedSecret())}
+        : new String[] {opened(claimed.sealedSecret()), opened(claimed.sealedPreviousSecret())};
     return sender.send(claimed.url(), claimed.eventId(), claimed.body(), claimed.timeoutSeconds(), keys);
+  }
+
+  private String opened(String sealed) {
+    SecretBox secrets = services.secrets();
+    return openedSecrets.computeIfAbsent(sealed, secrets::open);
   }
 
   /** Success; or a retry after the scheduled wait while retries are left; or failure for good. 410 Gone also disables. */
