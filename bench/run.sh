@@ -555,7 +555,7 @@ webhook_step() {
         e.sequence + 1000000 * k + $offset, e.data, now()
       FROM (SELECT * FROM events WHERE account_id = '$ACCOUNT_ID' AND type = 'meeting.updated'
         AND id NOT LIKE 'evt_backlog%') e, generate_series(1, 100) k
-      LIMIT $size RETURNING id, account_id, type)
+      LIMIT $size RETURNING id, account_id, type, seq)
       INSERT INTO webhook_deliveries (account_id, endpoint_id, event_id, url, next_attempt_at)
       SELECT a.account_id, w.id, a.id, w.url, now() FROM appended a
       JOIN webhook_endpoints w ON w.account_id = a.account_id AND w.enabled AND a.type = ANY (w.event_types)" >/dev/null

@@ -24,7 +24,7 @@ WITH changed AS (INSERT INTO meetings (id, account_id, title, description, locat
   SELECT e.id, c.account_id, c.id, e.type, e.sequence, e.data, now()
   FROM changed c, unnest(ARRAY['evt_pgbsch' || lpad(:e::text, 18, '0')]::text[], ARRAY['meeting.scheduled']::text[],
        ARRAY[1]::int[], ARRAY[:scheduled_data::jsonb]) AS e(id, type, sequence, data)
-  RETURNING id, account_id, type),
+  RETURNING id, account_id, type, seq),
  delivered AS (INSERT INTO webhook_deliveries (account_id, endpoint_id, event_id, url, next_attempt_at)
   SELECT a.account_id, w.id, a.id, w.url, now() FROM appended a
   JOIN webhook_endpoints w ON w.account_id = a.account_id AND w.enabled AND a.type = ANY (w.event_types)

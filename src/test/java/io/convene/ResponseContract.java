@@ -23,6 +23,7 @@ import io.vertx.openapi.validation.ValidatableResponse;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,8 +75,11 @@ public final class ResponseContract {
   }
 
   private static Future<Void> check(OpenAPIContract openApi, ResponseValidator validator, HttpContext<?> call) {
-    String uri = call.request().uri();
     HttpResponse<?> response = call.response();
+    // After redirects, the answer is the last location's: judge it by the path that served it.
+    List<String> redirects = response.followedRedirects();
+    String uri = redirects.isEmpty() ? call.request().uri() : java.net.URI.create(redirects.get(redirects.size() - 1))
+        .getRawPath();
     Operation operation = openApi.findOperation(servedPath(uri), call.request().method());
     if (operation == null || BEFORE_ROUTING.contains(response.statusCode())) {
       // No operation of the document served it: the router's own 404 and 405 on paths it does not serve, and

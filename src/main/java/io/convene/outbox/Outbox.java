@@ -38,20 +38,21 @@ public final class Outbox {
         + " SELECT e.id, c.account_id, c.id, e.type, e.sequence, e.data, $" + at
         + " FROM changed c, unnest($" + first + "::text[], $" + (first + 1) + "::text[], $" + (first + 2)
         + "::int[], $" + (first + 3) + "::jsonb[]) AS e(id, type, sequence, data)"
-        + " RETURNING id, account_id, type),"
+        + " RETURNING id, account_id, type, seq),"
         + FAN_OUT;
   }
 
   /**
    * One delivery per enabled endpoint of the tenant that subscribes to the event's type, for each row
-   * of a CTE named {@code appended} ({@code id, account_id, type} of new events); defines
-   * {@code delivered}. The join costs one index probe of the tenant's endpoints, whether it has any or not.
+   * of a CTE named {@code appended} ({@code id, account_id, type, seq} of new events), in the events'
+   * order; defines {@code delivered}. The join costs one index probe of the tenant's endpoints, whether
+   * it has any or not.
    */
   public static final String FAN_OUT = " delivered AS (INSERT INTO webhook_deliveries"
       + " (account_id, endpoint_id, event_id, url, next_attempt_at)"
       + " SELECT a.account_id, w.id, a.id, w.url, now() FROM appended a"
       + " JOIN webhook_endpoints w ON w.account_id = a.account_id AND w.enabled AND a.type = ANY (w.event_types)"
-      + " RETURNING 1)";
+      + " ORDER BY a.seq, w.id RETURNING 1)";
 
   /**
    * CTEs that queue (or re-target) the changed meeting's calendar job when it has calendar work, and
@@ -82,7 +83,7 @@ public final class Outbox {
 
   private static final String APPEND_ONE = "WITH appended AS (INSERT INTO events"
       + " (id, account_id, meeting_id, type, sequence, data, created_at) VALUES ($1, $2, $3, $4, NULL, $5, $6)"
-      + " RETURNING id, account_id, type)," + FAN_OUT
+      + " RETURNING id, account_id, type, seq)," + FAN_OUT
       + " SELECT count(*) FROM delivered";
 
   private Outbox() {

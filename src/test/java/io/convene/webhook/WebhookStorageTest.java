@@ -107,7 +107,7 @@ class WebhookStorageTest {
     pool.query("ANALYZE").execute().await();
     pool.query("WITH appended AS (INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
         + " SELECT 'evt_burst' || g, e.account_id, e.meeting_id, e.type, 100 + g, e.data, now()"
-        + " FROM (SELECT * FROM events LIMIT 1) e, generate_series(1, 5000) g RETURNING id, account_id, type),"
+        + " FROM (SELECT * FROM events LIMIT 1) e, generate_series(1, 5000) g RETURNING id, account_id, type, seq),"
         + Outbox.FAN_OUT + " SELECT count(*) FROM delivered").execute().await();
 
     JsonArray plan = pool.withTransaction(conn -> conn.preparedQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
