@@ -109,6 +109,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(this::closeConnectionWhileDraining);
     router.route().handler(new RequestIds());
     router.route().handler(new PathGuard());
+    router.route().handler(new UrlEncoded());
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     router.route().failureHandler(errors);
 
