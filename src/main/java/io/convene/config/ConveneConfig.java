@@ -37,6 +37,12 @@ import java.util.regex.Pattern;
  * @param webhookLogRetentionDays how long finished deliveries and their attempts stay in the log
  * @param webhookConcurrency         deliveries in flight at once on this node
  * @param webhookEndpointConcurrency deliveries in flight at once to one endpoint from this node
+ * @param httpHeaderTimeoutSeconds  time a new connection has to send a complete request head; 0: no limit
+ * @param httpBodyTimeoutSeconds    time a request has to send its whole body once its head is in (408); 0: no limit
+ * @param httpIdleTimeoutSeconds    a connection with nothing sent either way for this long is closed, and a
+ *                                  kept-alive one must send its next request head within it; 0: no limit
+ * @param httpMaxConnections        open connections of this process; more are refused; 0: no limit
+ * @param httpMaxConnectionsPerAddress open connections from one client address; more are refused; 0: no limit
  */
 public record ConveneConfig(
     String httpHost,
@@ -61,7 +67,12 @@ public record ConveneConfig(
     List<Duration> webhookRetrySchedule,
     int webhookLogRetentionDays,
     int webhookConcurrency,
-    int webhookEndpointConcurrency) {
+    int webhookEndpointConcurrency,
+    int httpHeaderTimeoutSeconds,
+    int httpBodyTimeoutSeconds,
+    int httpIdleTimeoutSeconds,
+    int httpMaxConnections,
+    int httpMaxConnectionsPerAddress) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
@@ -105,7 +116,12 @@ public record ConveneConfig(
         v.durations("webhook_retry_schedule", 20, Duration.ofDays(7)),
         v.requiredInt("webhook_log_retention_days", 1, 3650),
         v.requiredInt("webhook_concurrency", 1, 10_000),
-        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000));
+        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000),
+        v.requiredInt("http_header_timeout_seconds", 0, 3_600),
+        v.requiredInt("http_body_timeout_seconds", 0, 3_600),
+        v.requiredInt("http_idle_timeout_seconds", 0, 86_400),
+        v.requiredInt("http_max_connections", 0, 10_000_000),
+        v.requiredInt("http_max_connections_per_address", 0, 10_000_000));
   }
 
   public boolean runs(String worker) {

@@ -51,6 +51,7 @@ public final class HttpVerticle extends VerticleBase {
   private final ConveneConfig config;
   private HttpServer server;
   private Router router;
+  private ConnectionGuard guard;
   /** From the start of the drain on, every answer says that its connection closes (see {@link #stop()}). */
   private boolean draining;
 
@@ -61,8 +62,11 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    guard = new ConnectionGuard(vertx, config);
     router = router();
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
+            .setIdleTimeout(config.httpIdleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS))
+        .connectionHandler(guard::opened)
         .requestHandler(router)
         .invalidRequestHandler(HttpVerticle::invalidRequest);
     return server.listen();
@@ -106,11 +110,13 @@ public final class HttpVerticle extends VerticleBase {
     for (int status : ROUTER_ERRORS) {
       router.errorHandler(status, errors);
     }
+    router.route().handler(guard::requestStarted);
     router.route().handler(this::closeConnectionWhileDraining);
     router.route().handler(new RequestIds());
     router.route().handler(new PathGuard());
     router.route().handler(new UrlEncoded());
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    router.route().handler(guard::bodyRead);
     router.route().failureHandler(errors);
 
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));

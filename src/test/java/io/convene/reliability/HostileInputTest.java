@@ -1,6 +1,7 @@
 package io.convene.reliability;
 
 import io.convene.TestApp;
+import io.convene.RawConnection;
 import io.convene.TestCalls;
 import io.vertx.core.MultiMap;
 import io.convene.http.HttpVerticle;
@@ -8,7 +9,6 @@ import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.deployment.DeploymentContext;
-import io.vertx.core.net.NetClient;
 import io.vertx.ext.web.Route;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -486,7 +486,7 @@ class HostileInputTest {
             + header + ": " + value + "\r\nContent-Length: " + update().encode().length() + "\r\nConnection: close\r\n\r\n"
             + update().encode();
         count++;
-        String answer = rawExchange(vertx, raw);
+        String answer = RawConnection.open(vertx, app.config.httpPort()).await().write(raw).closed().await();
         int status = Integer.parseInt(answer.substring(9, 12));
         String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
         if (status >= 500 || status < 200 || status >= 300 && !body.contains("\"success\":false")) {
@@ -527,23 +527,6 @@ class HostileInputTest {
       }
     }
     throw new AssertionError("no HTTP front deployed");
-  }
-
-  /** Sends bytes as they are (chars up to U+00FF as one byte each) and reads until the server closes. */
-  private String rawExchange(Vertx vertx, String request) {
-    NetClient client = vertx.createNetClient();
-    try {
-      return client.connect(app.config.httpPort(), "127.0.0.1").compose(socket -> {
-        Buffer answer = Buffer.buffer();
-        io.vertx.core.Promise<String> done = io.vertx.core.Promise.promise();
-        socket.handler(answer::appendBuffer);
-        socket.closeHandler(v -> done.tryComplete(answer.toString(StandardCharsets.ISO_8859_1)));
-        socket.write(Buffer.buffer(request.getBytes(StandardCharsets.ISO_8859_1)));
-        return done.future();
-      }).await();
-    } finally {
-      client.close();
-    }
   }
 
   private static String abbreviate(String s) {
