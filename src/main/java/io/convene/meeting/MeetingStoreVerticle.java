@@ -55,12 +55,12 @@ public final class MeetingStoreVerticle extends VerticleBase {
     }
   }
 
-  /** A server-side SQL error is a bug; anything else from the client (refused, closed, timed out) is unavailability. */
+  /** A server-side SQL error is a bug (but a server starting up or shutting down is unavailable); anything else from the client (refused, closed, timed out) is unavailability. */
   private static MeetingStoreException asStoreFailure(Throwable error) {
     if (error instanceof MeetingStoreException e) {
       return e;
     }
-    if (error instanceof PgException) {
+    if (error instanceof PgException && !io.convene.db.DatabaseErrors.isUnavailable(error)) {
       return new MeetingStoreException(Kind.INTERNAL, "database error");
     }
     return new MeetingStoreException(Kind.UNAVAILABLE, "database unavailable: " + error.getMessage());
