@@ -138,7 +138,7 @@ public final class HttpVerticle extends VerticleBase {
       router.route("/v1/*").handler(services.rateLimiter());
     }
     router.route("/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
-        .method(HttpMethod.DELETE).handler(new Idempotency(pool));
+        .method(HttpMethod.DELETE).handler(new Idempotency(pool, services.secrets()));
     WebhookEndpoints webhooks = new WebhookEndpoints(pool, services.secrets());
     WebhookTargets targets = new WebhookTargets(vertx, config.webhooksAllowInsecure());
     PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool, webhooks), targets, calendars,

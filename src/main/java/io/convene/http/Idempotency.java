@@ -1,5 +1,6 @@
 package io.convene.http;
 
+import io.convene.secrets.SecretBox;
 import io.convene.tenant.Secrets;
 import io.convene.tenant.Tenant;
 import io.vertx.core.Future;
@@ -17,6 +18,10 @@ import io.vertx.sqlclient.Tuple;
  * before it is sent; a repeat with the same request gets that response again
  * ({@code Idempotent-Replayed: true}), one with another request 422, one while the first still
  * runs 409. A claim whose request never finished (the process died) lapses after a minute.
+ *
+ * <p>Stored responses are sealed with the {@link SecretBox}: some carry a secret shown once (a webhook
+ * endpoint's signing secret, a regenerated API key) and the replay must show it again, so it is kept,
+ * but never in clear. Rows stored unsealed by an older version are replayed as they are.
  */
 public final class Idempotency implements Handler<RoutingContext> {
   public static final String HEADER = "Idempotency-Key";
@@ -38,10 +43,19 @@ public final class Idempotency implements Handler<RoutingContext> {
       + " AND status_code IS NULL";
   private static final String EXPIRE = "DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'";
 
-  private final Pool pool;
+  private static final byte[] SEALED = "v1:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  public Idempotency(Pool pool) {
+  private final Pool pool;
+  private final SecretBox secrets;
+
+  public Idempotency(Pool pool, SecretBox secrets) {
     this.pool = pool;
+    this.secrets = secrets;
+  }
+
+  /** For {@link #expireOld} alone, which reads no response. */
+  public Idempotency(Pool pool) {
+    this(pool, null);
   }
 
   @Override
@@ -88,7 +102,7 @@ public final class Idempotency implements Handler<RoutingContext> {
     });
   }
 
-  private static void replay(RoutingContext ctx, Row row) {
+  private void replay(RoutingContext ctx, Row row) {
     String etag = row.getString("response_etag");
     if (etag != null) {
       ctx.response().putHeader(HttpHeaders.ETAG, etag);
@@ -97,7 +111,13 @@ public final class Idempotency implements Handler<RoutingContext> {
         .setStatusCode(row.getInteger("status_code"))
         .putHeader("Idempotent-Replayed", "true")
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(row.getBuffer("response_body"));
+        .end(open(row.getBuffer("response_body")));
+  }
+
+  private Buffer open(Buffer stored) {
+    boolean sealed = stored.length() >= SEALED.length
+        && java.util.Arrays.equals(stored.getBytes(0, SEALED.length), SEALED);
+    return sealed ? Buffer.buffer(secrets.open(stored.toString(java.nio.charset.StandardCharsets.UTF_8))) : stored;
   }
 
   /** Keeps a client's answer for replay; a server fault releases the claim so that a retry runs again. */
@@ -105,7 +125,8 @@ public final class Idempotency implements Handler<RoutingContext> {
     if (status >= 500) {
       return pool.preparedQuery(RELEASE).execute(Tuple.of(accountId, key)).mapEmpty();
     }
-    return pool.preparedQuery(RECORD).execute(Tuple.of(accountId, key, status, body, etag)).mapEmpty();
+    Buffer sealed = Buffer.buffer(secrets.seal(body.toString(java.nio.charset.StandardCharsets.UTF_8)));
+    return pool.preparedQuery(RECORD).execute(Tuple.of(accountId, key, status, sealed, etag)).mapEmpty();
   }
 
   /** Drops keys past their 24 hours (the claim query also ignores them, so this only frees space). */
