@@ -64,7 +64,10 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     guard = new ConnectionGuard(vertx, config);
     router = router();
+    // No h2c: while Vert.x waits to tell an HTTP/2 preface from HTTP/1.1, a connection has no handler yet, so a
+    // client that sends nothing, or a head a byte at a time, would escape the connection guard.
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
+            .setHttp2ClearTextEnabled(false)
             .setIdleTimeout(config.httpIdleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS))
         .connectionHandler(guard::opened)
         .requestHandler(router)

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -35,7 +36,7 @@ class SlowClientTest {
     app = TestApp.start(vertx, Map.of(
         "CONVENE_HTTP_HEADER_TIMEOUT_SECONDS", "1",
         "CONVENE_HTTP_BODY_TIMEOUT_SECONDS", "1",
-        "CONVENE_HTTP_IDLE_TIMEOUT_SECONDS", "2",
+        "CONVENE_HTTP_IDLE_TIMEOUT_SECONDS", "4",
         "CONVENE_HTTP_MAX_CONNECTIONS", "5",
         "CONVENE_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "3")).await();
     port = app.config.httpPort();
@@ -43,11 +44,14 @@ class SlowClientTest {
 
   @Test
   void aHeadThatNeverEndsIsClosedAfterTheHeaderTimeout(Vertx vertx) throws Exception {
-    long started = System.nanoTime();
-    RawConnection slow = RawConnection.open(vertx, port).await().write("GET /health HTTP/1.1\r\nHo");
-    assertEquals("", slow.closed().await(10, TimeUnit.SECONDS), "closed without an answer: no request to answer");
-    long millis = (System.nanoTime() - started) / 1_000_000;
-    assertTrue(millis >= 1_000 && millis < 3_000, "closed after " + millis + " ms");
+    for (String partial : List.of("", "G", "GET /hea", "GET /health HTTP/1.1\r\nHo")) {
+      long started = System.nanoTime();
+      RawConnection slow = RawConnection.open(vertx, port).await().write(partial);
+      assertEquals("", slow.closed().await(10, TimeUnit.SECONDS), "closed without an answer: no request to answer");
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      // Well before the idle timeout (4 s): the head's own deadline closed it.
+      assertTrue(millis >= 1_000 && millis < 2_500, "'" + partial + "' closed after " + millis + " ms");
+    }
   }
 
   @Test
@@ -68,25 +72,34 @@ class SlowClientTest {
 
   @Test
   void anIdleKeptAliveConnectionIsClosedAfterTheIdleTimeout(Vertx vertx) throws Exception {
-    RawConnection idle = RawConnection.open(vertx, port).await().write(HEALTH);
-    assertTrue(idle.response().await().startsWith("HTTP/1.1 200 OK"));
-    long answered = System.nanoTime();
+    RawConnection idle = RawConnection.open(vertx, port).await();
+    long asked = System.nanoTime();
+    assertTrue(idle.write(HEALTH).response().await().startsWith("HTTP/1.1 200 OK"));
     // A second request a byte at a time does not keep it open either: the next head has the idle timeout.
     idle.write("G");
     idle.closed().await(10, TimeUnit.SECONDS);
-    long millis = (System.nanoTime() - answered) / 1_000_000;
-    assertTrue(millis >= 2_000 && millis < 4_000, "closed " + millis + " ms after the answer");
+    long millis = (System.nanoTime() - asked) / 1_000_000;
+    assertTrue(millis >= 4_000 && millis < 6_000, "closed " + millis + " ms after the request");
   }
 
   @Test
   void connectionsBeyondTheBoundsAreRefused(Vertx vertx) throws Exception {
+    // Connections count from the moment they open, before they send anything.
+    List<RawConnection> silent = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      silent.add(RawConnection.open(vertx, port, "127.0.0.1").await());
+    }
+    RawConnection fourth = RawConnection.open(vertx, port, "127.0.0.1").await().write(HEALTH);
+    assertEquals("", fourth.closed().await(10, TimeUnit.SECONDS), "a fourth from one address is closed unanswered");
+    assertFalse(silent.get(0).closed().isComplete(), "refused as it opened, before the silent ones' head timeout");
+    for (RawConnection connection : silent) {
+      connection.closed().await(10, TimeUnit.SECONDS);
+    }
+
     List<RawConnection> held = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       held.add(served(vertx, "127.0.0.1"));
     }
-    RawConnection fourth = RawConnection.open(vertx, port, "127.0.0.1").await().write(HEALTH);
-    assertEquals("", fourth.closed().await(10, TimeUnit.SECONDS), "a fourth from one address is closed unanswered");
-
     held.add(served(vertx, "127.0.0.2"));
     held.add(served(vertx, "127.0.0.2"));
     RawConnection sixth = RawConnection.open(vertx, port, "127.0.0.3").await().write(HEALTH);
