@@ -568,15 +568,21 @@ scenario_graceful_shutdown() {
 
 # ---------------------------------------------------------------- 5. slow-clients
 
-scenario_slow_clients() {
-  local before=15 attack=40 after=5 rate=100 port pid slow_pid slow_t0 slow_end
+# Convene with the API alone on an embedded data dir, rate limit off, and a tenant -> PORT, CONVENE_PID, API_KEY
+api_node_start() {
   EMBEDDED_DATA=$SDIR/data
   mkdir -p "$EMBEDDED_DATA"
-  port=$(free_port)
+  PORT=$(free_port)
+  convene_start convene "$PORT" CONVENE_DATA_DIR="$EMBEDDED_DATA" CONVENE_RATE_LIMIT_PER_MINUTE=0 CONVENE_WORKERS=api
+  create_tenant "$PORT"
+}
+
+scenario_slow_clients() {
+  local before=15 attack=40 after=5 rate=100 port pid slow_pid slow_t0 slow_end
   # Convene's defaults: head 10 s, body 30 s, idle 60 s, 256 connections per address, 10,000 in all.
-  convene_start convene "$port" CONVENE_DATA_DIR="$EMBEDDED_DATA" CONVENE_RATE_LIMIT_PER_MINUTE=0 CONVENE_WORKERS=api
+  api_node_start
+  port=$PORT
   pid=$CONVENE_PID
-  create_tenant "$port"
   log "${rate} requests/s of normal traffic from 127.0.0.1: ${before}s alone, then ${attack}s beside 300 slow connections" \
     "(127.0.0.2-4: heads and bodies a byte every 500 ms, reconnecting) and 300 idle ones from 127.0.0.9"
   load_start --urls "http://127.0.0.1:$port" --rate "$rate" --duration $((before + attack + after)) \
@@ -669,12 +675,9 @@ scenario_embedded_db_dies() {
 
 scenario_crash_idempotent() {
   local n=2000 port pid run burst kill_ms deadline answered
-  EMBEDDED_DATA=$SDIR/data
-  mkdir -p "$EMBEDDED_DATA"
-  port=$(free_port)
-  convene_start convene "$port" CONVENE_DATA_DIR="$EMBEDDED_DATA" CONVENE_RATE_LIMIT_PER_MINUTE=0 CONVENE_WORKERS=api
+  api_node_start
+  port=$PORT
   pid=$CONVENE_PID
-  create_tenant "$port"
   run="crash$(random_hex 4)"
   log "a burst of $n POST /v1/schedule, each with its own Idempotency-Key, 32 at a time; kill -9 of Convene mid-burst"
   start_marked "$SDIR/burst.out" "$SDIR/burst.err" BURST_STARTED 60 env RELIABILITY_API_KEY="$API_KEY" \
