@@ -43,3 +43,17 @@ http_call() { # method url body header... -> one line "status body" (status 000 
   out=$(curl "${args[@]}" 2>&1) || { printf '000 %s\n' "$(tr '\n' ' ' <<<"$out")"; return 0; }
   printf '%s %s\n' "${out##*$'\n'}" "$(tr '\n' ' ' <<<"${out%$'\n'*}")"
 }
+
+start_marked() { # out err marker seconds command... -> STARTED_PID, MARK (the word after "<marker> " in out)
+  local out=$1 err=$2 marker=$3 secs=$4 deadline
+  shift 4
+  "$@" >"$out" 2>>"$err" &
+  STARTED_PID=$!
+  deadline=$((SECONDS + secs))
+  until grep -q "^$marker " "$out" 2>/dev/null; do
+    kill -0 "$STARTED_PID" 2>/dev/null || { cat "$err" >&2; die "$(basename "$out" .out) exited before it said $marker"; }
+    ((SECONDS < deadline)) || die "$(basename "$out" .out) did not say $marker within $secs s"
+    sleep 0.1
+  done
+  MARK=$(awk -v m="$marker" '$1 == m {print $2; exit}' "$out")
+}

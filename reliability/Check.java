@@ -73,6 +73,24 @@ public class Check {
             + " and fine); every acknowledged write is there after a restart on the same data dir; the process exits"
             + " within the bound; the embedded PostgreSQL stopped cleanly (no process left, its log says it shut"
             + " down, the next start does no crash recovery); every event is delivered after the restart"});
+    DESCRIPTION.put("slow-clients", new String[] {
+        "beside normal traffic at a fixed rate, 300 connections that send a request head, or a whole head and then"
+            + " a body, a byte every 500 ms (reconnecting when closed), and 300 connections from one address that"
+            + " send nothing; Convene with its default limits",
+        "normal traffic keeps its throughput (2xx per second under attack at least the stated share of before) and"
+            + " gets no error; no slow connection outlives its timeout (head: from its opening; body: from its head)"
+            + " plus a stated slack; every body cut short is answered 408; the connections beyond the per-address"
+            + " bound are refused as they open, the others are not"});
+    DESCRIPTION.put("embedded-db-dies", new String[] {
+        "kill -9 of the embedded PostgreSQL's postmaster under steady writes (PUT reschedules and schedules at a"
+            + " fixed rate); nobody restarts it but Convene itself",
+        "Convene restarts it within the bound without exiting; every acknowledged write is there and its event"
+            + " delivered; every failed request is a 503 with Retry-After, during the outage; service resumes"});
+    DESCRIPTION.put("crash-idempotent", new String[] {
+        "kill -9 of Convene (embedded PostgreSQL) during a burst of POST /v1/schedule, each with its own"
+            + " Idempotency-Key; restart on the same data dir; every request of the burst sent again with its key"
+            + " until it gets an answer other than 409",
+        "every retried request gets a 2xx; exactly one meeting per key; the retry's answer names that meeting"});
     DESCRIPTION.put("soak", new String[] {
         "mixed load at a moderate fixed rate (GET, PUT, schedule, cancel, list; webhook deliveries on) against the"
             + " jar on its embedded database; every sample: a full GC, then heap used, threads, open files and"
@@ -519,6 +537,9 @@ public class Check {
       case "receiver-down" -> receiverDown(res, f);
       case "two-instances" -> twoInstances(res, f);
       case "graceful-shutdown" -> gracefulShutdown(res, f);
+      case "slow-clients" -> slowClients(res, f);
+      case "embedded-db-dies" -> embeddedDbDies(res, f);
+      case "crash-idempotent" -> crashIdempotent(res, f);
       case "soak" -> soak(res, f);
       case "suite" -> suite(res, f);
       default -> throw new IllegalArgumentException("unknown scenario " + name);
@@ -645,6 +666,200 @@ public class Check {
         recovered == null ? "no 2xx after the database came back" : "first 2xx " + secs(firstOkAfterBack - back)
             + " s after it was back, " + failedAfterBack + " requests sent after it was back failed"
             + (lastFailureAfterBack == null ? "" : " (the last sent " + secs(lastFailureAfterBack - back) + " s after)"));
+  }
+
+  // ------------------------------------------------------------------ slow-clients
+
+  static void slowClients(Result res, Properties f) throws Exception {
+    long t0 = num(f, "load_start_ms");
+    long attackStart = num(f, "attack_start_ms");
+    long attackEnd = num(f, "attack_end_ms");
+    long headMs = num(f, "header_timeout_s") * 1000;
+    long bodyMs = num(f, "body_timeout_s") * 1000;
+    long slack = num(f, "slack_ms");
+    long perAddress = num(f, "per_address_limit");
+    long greedy = num(f, "greedy_connections");
+    double bound = Double.parseDouble(f.getProperty("throughput_bound"));
+    List<Double> before = new ArrayList<>();
+    List<Double> during = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (JsonObject r : jsonl(f.getProperty("load"))) {
+      if (!"load".equals(r.getString("phase"))) {
+        continue;
+      }
+      long done = r.getLong("done");
+      if (!is2xx(r)) {
+        failed.add(r.getString("op") + " " + (r.getString("err") != null ? r.getString("err") : r.getInteger("st")));
+      } else if (done >= t0 && done < attackStart) {
+        before.add(r.getDouble("ms"));
+      } else if (done >= attackStart && done < attackEnd) {
+        during.add(r.getDouble("ms"));
+      }
+    }
+    double rateBefore = before.size() / ((attackStart - t0) / 1000.0);
+    double rateDuring = during.size() / ((attackEnd - attackStart) / 1000.0);
+    res.put("throughput_before_per_s", round1(rateBefore));
+    res.put("throughput_under_attack_per_s", round1(rateDuring));
+    res.put("normal_failed", failed.size());
+    res.put("p50_before_ms", pct(before, 50));
+    res.put("p99_before_ms", pct(before, 99));
+    res.put("p50_under_attack_ms", pct(during, 50));
+    res.put("p99_under_attack_ms", pct(during, 99));
+    res.check("normal traffic keeps its throughput (at least " + Math.round(bound * 100) + " % of before)",
+        rateDuring >= bound * rateBefore, round1(rateDuring) + "/s under attack, " + round1(rateBefore) + "/s before");
+    res.check("no normal request failed", failed.isEmpty(), failed.isEmpty() ? "none" : first(failed, 5));
+
+    List<String> overdue = new ArrayList<>();
+    long maxHead = 0;
+    long maxBody = 0;
+    long maxIdle = 0;
+    int bodyByServer = 0;
+    int answered408 = 0;
+    int refused = 0;
+    int slow = 0;
+    for (JsonObject c : jsonl(f.getProperty("slow"))) {
+      slow++;
+      String kind = c.getString("kind");
+      long opened = c.getLong("opened");
+      long closed = c.getLong("closed");
+      boolean byServer = "server".equals(c.getString("by"));
+      switch (kind) {
+        case "head" -> {
+          maxHead = Math.max(maxHead, closed - opened);
+          if (closed - opened > headMs + slack) {
+            overdue.add("head " + (closed - opened) + " ms");
+          }
+        }
+        case "body" -> {
+          long life = closed - c.getLong("head_done", opened);
+          maxBody = Math.max(maxBody, life);
+          if (life > bodyMs + slack) {
+            overdue.add("body " + life + " ms");
+          }
+          if (byServer) {
+            bodyByServer++;
+            if (c.getInteger("status") == 408) {
+              answered408++;
+            }
+          }
+        }
+        default -> {
+          if (byServer && closed - opened < 1000 && c.getInteger("got") == 0) {
+            refused++;
+          } else {
+            maxIdle = Math.max(maxIdle, closed - opened);
+            if (closed - opened > headMs + slack) {
+              overdue.add("idle " + (closed - opened) + " ms");
+            }
+          }
+        }
+      }
+    }
+    res.put("slow_connections", slow);
+    res.put("max_head_lifetime_s", secs(maxHead));
+    res.put("max_body_lifetime_s", secs(maxBody));
+    res.put("max_idle_lifetime_s", secs(maxIdle));
+    res.put("bodies_closed_by_server", bodyByServer);
+    res.put("answered_408", answered408);
+    res.put("refused_at_open", refused);
+    res.check("no slow connection outlives its timeout (head " + headMs / 1000 + " s, body " + bodyMs / 1000
+            + " s, + " + slack + " ms)", overdue.isEmpty(),
+        overdue.isEmpty() ? "longest: head " + secs(maxHead) + " s, body " + secs(maxBody) + " s, idle " + secs(maxIdle) + " s"
+            : overdue.size() + " overdue: " + first(overdue, 5));
+    res.check("every body cut short is answered 408", bodyByServer > 0 && answered408 == bodyByServer,
+        answered408 + " of " + bodyByServer + " closed by the server");
+    res.check("exactly the connections beyond " + perAddress + " from one address are refused", refused == greedy - perAddress,
+        refused + " of " + greedy + " refused as they opened");
+  }
+
+  // ------------------------------------------------------------------ embedded-db-dies
+
+  static void embeddedDbDies(Result res, Properties f) throws Exception {
+    long kill = num(f, "kill_ms");
+    long back = num(f, "db_back_ms");
+    long bound = num(f, "restart_bound_s");
+    boolean restarted = Boolean.parseBoolean(f.getProperty("restarted_by_convene"));
+    res.put("restarted_after_s", restarted ? secs(back - kill) : null);
+    res.check("Convene restarted its PostgreSQL by itself within " + bound + " s", restarted && back - kill <= bound * 1000,
+        restarted ? "after " + secs(back - kill) + " s" : "no restart in its log");
+    res.check("Convene kept running (no person, no process supervisor)",
+        Boolean.parseBoolean(f.getProperty("convene_kept_running")), f.getProperty("convene_kept_running"));
+    dbKill(res, f);
+  }
+
+  // ------------------------------------------------------------------ crash-idempotent
+
+  static void crashIdempotent(Result res, Properties f) throws Exception {
+    int n = (int) num(f, "requests");
+    String run = f.getProperty("run");
+    Map<Integer, List<String>> meetings = new HashMap<>();
+    try (Connection c = db(f)) {
+      query(c, "SELECT title, id FROM meetings WHERE account_id = ? ORDER BY seq", f.getProperty("account"), rs -> {
+        String title = rs.getString(1);
+        if (title.startsWith("Crash " + run + " ")) {
+          meetings.computeIfAbsent(Integer.parseInt(title.substring(("Crash " + run + " ").length())),
+              k -> new ArrayList<>()).add(rs.getString(2));
+        }
+      });
+    }
+    int answered = 0;
+    for (JsonObject r : jsonl(f.getProperty("sent"))) {
+      if (is2xx(r)) {
+        answered++;
+      }
+    }
+    int replayed = 0;
+    int ran = 0;
+    List<String> notFinal = new ArrayList<>();
+    List<String> wrongMeeting = new ArrayList<>();
+    for (JsonObject r : jsonl(f.getProperty("retried"))) {
+      if (!is2xx(r)) {
+        notFinal.add(r.getString("key") + " " + (r.getString("err") != null ? r.getString("err") : r.getInteger("st")));
+        continue;
+      }
+      if (Boolean.TRUE.equals(r.getBoolean("replayed"))) {
+        replayed++;
+      } else {
+        ran++;
+      }
+      List<String> ids = meetings.getOrDefault(r.getInteger("i"), List.of());
+      if (!ids.contains(r.getString("mid"))) {
+        wrongMeeting.add(r.getString("key") + " answered " + r.getString("mid") + ", database holds " + ids);
+      }
+    }
+    int one = 0;
+    int twoOrMore = 0;
+    int none = 0;
+    int extra = 0;
+    List<String> duplicated = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int count = meetings.getOrDefault(i, List.of()).size();
+      if (count == 1) {
+        one++;
+      } else if (count == 0) {
+        none++;
+      } else {
+        twoOrMore++;
+        extra += count - 1;
+        duplicated.add(run + "-" + i + " x" + count);
+      }
+    }
+    res.put("requests", n);
+    res.put("answered_before_kill", answered);
+    res.put("replayed_on_retry", replayed);
+    res.put("ran_on_retry", ran);
+    res.put("retries_without_a_final_answer", notFinal.size());
+    res.put("keys_with_one_meeting", one);
+    res.put("keys_with_two_or_more", twoOrMore);
+    res.put("keys_with_none", none);
+    res.put("extra_meetings", extra);
+    res.check("every retried request gets a 2xx", notFinal.isEmpty(),
+        notFinal.isEmpty() ? n + " of " + n : notFinal.size() + " without: " + first(notFinal, 5));
+    res.check("exactly one meeting per Idempotency-Key", one == n,
+        one + " keys with one meeting, " + twoOrMore + " with more (" + extra + " extra meetings"
+            + (duplicated.isEmpty() ? "" : ": " + first(duplicated, 5)) + "), " + none + " with none");
+    res.check("each retry's answer names the key's meeting", wrongMeeting.isEmpty(),
+        wrongMeeting.isEmpty() ? "all" : wrongMeeting.size() + ": " + first(wrongMeeting, 3));
   }
 
   // ------------------------------------------------------------------ 2. receiver-down
@@ -1175,6 +1390,13 @@ public class Check {
       case "graceful-shutdown" -> List.of("acknowledged", "found", "lost", "in_flight_at_sigterm", "in_flight_completed_2xx",
           "responses_5xx", "reset_in_accept_queue",
           "refused_after_listener_closed", "closed_unanswered_not_applied", "exit_s", "events_lost");
+      case "slow-clients" -> List.of("throughput_before_per_s", "throughput_under_attack_per_s", "normal_failed",
+          "p99_before_ms", "p99_under_attack_ms", "slow_connections", "max_head_lifetime_s", "max_body_lifetime_s",
+          "answered_408", "refused_at_open");
+      case "embedded-db-dies" -> List.of("acknowledged", "found", "lost", "events_lost", "restarted_after_s",
+          "failed_requests", "failed_latency_max_ms", "recovery_s");
+      case "crash-idempotent" -> List.of("requests", "answered_before_kill", "replayed_on_retry", "ran_on_retry",
+          "keys_with_one_meeting", "keys_with_two_or_more", "keys_with_none", "extra_meetings");
       case "soak" -> List.of("requests", "acknowledged", "lost", "events_lost", "heap_first_third_mean_mib",
           "heap_last_third_mean_mib", "heap_growth_mib_per_min", "threads_last_third_max", "pg_connections_max");
       default -> List.of("tests", "passed", "failures", "errors");

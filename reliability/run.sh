@@ -10,6 +10,11 @@
 #   receiver-down      the webhook receiver answers 503, then is gone, for minutes; then back
 #   two-instances      two Convene processes on one database; kill -9 of one mid-load
 #   graceful-shutdown  SIGTERM under HTTP load on the embedded database; restart on the same data dir
+#   slow-clients       hundreds of connections sending a head or a body a byte at a time, and 300 idle ones
+#                      from one address, beside normal traffic
+#   embedded-db-dies   kill -9 of the embedded PostgreSQL under writes; Convene restarts it by itself
+#   crash-idempotent   kill -9 of Convene during a burst of POST /v1/schedule with Idempotency-Keys; restart;
+#                      every request retried with its key: exactly one meeting per key
 #   soak               mixed load at a moderate rate for 10 minutes, sampling heap, threads, fds, connections
 #   suite              the fast fault and security cases of the test suite (mvn -B test -Dtest=...)
 #
@@ -25,11 +30,11 @@
 # Maven, PostgreSQL's server binaries, curl) and builds target/convene.jar when it is missing or older
 # than the sources. PostgreSQL runs as the `postgres` user. Everything listens on 127.0.0.1 only.
 # Results: reliability/results/<UTC date>-<time>.md and .json. Exit status 1 when a scenario fails.
-# The whole run takes about 20 minutes (10 of them the soak).
+# The whole run takes about 26 minutes (10 of them the soak).
 
 set -Eeuo pipefail
 
-ALL=(db-kill receiver-down two-instances graceful-shutdown soak suite)
+ALL=(db-kill receiver-down two-instances graceful-shutdown slow-clients embedded-db-dies crash-idempotent soak suite)
 SOAK_MIN=10
 DOWN_MIN=3
 RATE=100
@@ -276,36 +281,22 @@ register_webhook() { # port receiver_port -> SECRET, written to $SDIR/secret for
 }
 
 receiver_start() { # port args... -> RECEIVER_PID, RECEIVER_PORT
-  local port=$1 out deadline
+  local port=$1
   shift
-  out=$SDIR/receiver.$(now_ms).out
   # java itself in the background (not a function, whose $! would be a subshell), so that stopping it works.
-  java -cp "$JAR" "$REL/Receiver.java" --port "$port" --log "$SDIR/receipts.jsonl" --secret-file "$SDIR/secret" "$@" \
-    >"$out" 2>>"$SDIR/receiver.err" &
-  RECEIVER_PID=$!
+  start_marked "$SDIR/receiver.$(now_ms).out" "$SDIR/receiver.err" RECEIVER_PORT 90 \
+    java -cp "$JAR" "$REL/Receiver.java" --port "$port" --log "$SDIR/receipts.jsonl" --secret-file "$SDIR/secret" "$@"
+  RECEIVER_PID=$STARTED_PID
   track "$RECEIVER_PID"
-  deadline=$((SECONDS + 90))
-  until grep -q '^RECEIVER_PORT ' "$out" 2>/dev/null; do
-    kill -0 "$RECEIVER_PID" 2>/dev/null || { cat "$SDIR/receiver.err" >&2; die "the webhook receiver exited"; }
-    ((SECONDS < deadline)) || die "the webhook receiver did not start within 90 s"
-    sleep 0.1
-  done
-  RECEIVER_PORT=$(awk '/^RECEIVER_PORT / {print $2; exit}' "$out")
+  RECEIVER_PORT=$MARK
 }
 
 load_start() { # args for Load.java -> LOAD_PID, LOAD_T0 (epoch ms when the timed load begins)
-  local deadline
-  RELIABILITY_API_KEY=$API_KEY java -cp "$JAR" "$REL/Load.java" --out "$SDIR/requests.jsonl" "$@" \
-    >"$SDIR/load.out" 2>"$SDIR/load.err" &
-  LOAD_PID=$!
+  start_marked "$SDIR/load.out" "$SDIR/load.err" LOAD_STARTED 180 \
+    env RELIABILITY_API_KEY="$API_KEY" java -cp "$JAR" "$REL/Load.java" --out "$SDIR/requests.jsonl" "$@"
+  LOAD_PID=$STARTED_PID
   track "$LOAD_PID"
-  deadline=$((SECONDS + 180))
-  until grep -q '^LOAD_STARTED ' "$SDIR/load.out" 2>/dev/null; do
-    kill -0 "$LOAD_PID" 2>/dev/null || { cat "$SDIR/load.err" >&2; die "the load generator exited"; }
-    ((SECONDS < deadline)) || die "the load generator did not start within 180 s"
-    sleep 0.1
-  done
-  LOAD_T0=$(awk '/^LOAD_STARTED / {print $2; exit}' "$SDIR/load.out")
+  LOAD_T0=$MARK
 }
 
 load_wait() {
@@ -575,7 +566,163 @@ scenario_graceful_shutdown() {
   convene_stop "$pid"
 }
 
-# ---------------------------------------------------------------- 5. soak
+# ---------------------------------------------------------------- 5. slow-clients
+
+# Convene with the API alone on an embedded data dir, rate limit off, and a tenant -> PORT, CONVENE_PID, API_KEY
+api_node_start() {
+  EMBEDDED_DATA=$SDIR/data
+  mkdir -p "$EMBEDDED_DATA"
+  PORT=$(free_port)
+  convene_start convene "$PORT" CONVENE_DATA_DIR="$EMBEDDED_DATA" CONVENE_RATE_LIMIT_PER_MINUTE=0 CONVENE_WORKERS=api
+  create_tenant "$PORT"
+}
+
+scenario_slow_clients() {
+  local before=15 attack=40 after=5 rate=100 port pid slow_pid slow_t0 slow_end
+  # Convene's defaults: head 10 s, body 30 s, idle 60 s, 256 connections per address, 10,000 in all.
+  api_node_start
+  port=$PORT
+  pid=$CONVENE_PID
+  log "${rate} requests/s of normal traffic from 127.0.0.1: ${before}s alone, then ${attack}s beside 300 slow connections" \
+    "(127.0.0.2-4: heads and bodies a byte every 500 ms, reconnecting) and 300 idle ones from 127.0.0.9"
+  load_start --urls "http://127.0.0.1:$port" --rate "$rate" --duration $((before + attack + after)) \
+    --mix get=50,put=30,schedule=20 --initial 20
+  sleep_until $((LOAD_T0 + before * 1000))
+  start_marked "$SDIR/slow.out" "$SDIR/slow.err" SLOW_STARTED 60 \
+    java -cp "$JAR" "$REL/SlowClients.java" --port "$port" --duration "$attack" --out "$SDIR/slow.jsonl"
+  slow_pid=$STARTED_PID
+  track "$slow_pid"
+  slow_t0=$MARK
+  wait "$slow_pid" || { cat "$SDIR/slow.err" >&2; die "the slow clients failed"; }
+  slow_end=$(now_ms)
+  log "slow clients: $(grep '^SLOW_JSON ' "$SDIR/slow.out" | cut -c11-)"
+  load_wait
+  convene_stop "$pid"
+  fact load "$SDIR/requests.jsonl"
+  fact slow "$SDIR/slow.jsonl"
+  fact load_start_ms "$LOAD_T0"
+  fact attack_start_ms "$slow_t0"
+  fact attack_end_ms "$slow_end"
+  fact header_timeout_s 10
+  fact body_timeout_s 30
+  fact per_address_limit 256
+  fact greedy_connections 300
+  fact slack_ms 1500
+  fact throughput_bound 0.95
+  fact setting.rate_per_s "$rate"
+  fact setting.mix get=50,put=30,schedule=20
+  fact setting.phases "${before}s alone, ${attack}s with slow clients, ${after}s after"
+  fact setting.slow "300 from 127.0.0.2-4 (half heads, half bodies of 200 bytes), a byte every 500 ms; 300 idle from 127.0.0.9"
+  fact setting.limits "defaults: http_header_timeout_seconds 10, http_body_timeout_seconds 30, http_max_connections_per_address 256"
+  judge slow-clients
+}
+
+# ---------------------------------------------------------------- 6. embedded-db-dies
+
+scenario_embedded_db_dies() {
+  local before=10 after=30 port pid pm kill_ms back_ms="" lines deadline restarted=false
+  EMBEDDED_DATA=$SDIR/data
+  mkdir -p "$EMBEDDED_DATA"
+  receiver_start 0
+  port=$(free_port)
+  convene_start convene "$port" CONVENE_DATA_DIR="$EMBEDDED_DATA" CONVENE_RATE_LIMIT_PER_MINUTE=0
+  pid=$CONVENE_PID
+  embedded_db_facts convene
+  create_tenant "$port"
+  register_webhook "$port" "$RECEIVER_PORT"
+  log "writes at ${RATE}/s (70% PUT, 30% schedule): ${before}s, then kill -9 of the embedded postmaster; nobody restarts it"
+  load_start --urls "http://127.0.0.1:$port" --rate "$RATE" --duration $((before + after)) \
+    --mix put=70,schedule=30 --initial 20 --timeout-ms 30000
+  sleep_until $((LOAD_T0 + before * 1000))
+  lines=$(wc -l <"$SDIR/convene.log")
+  pm=$(head -1 "$EMBEDDED_DATA/postgres/postmaster.pid")
+  kill_ms=$(now_ms)
+  kill -KILL "$pm"
+  log "embedded PostgreSQL killed (postmaster pid $pm)"
+  deadline=$((SECONDS + 60))
+  until tail -n +"$((lines + 1))" "$SDIR/convene.log" | grep -q 'Embedded PostgreSQL restarted'; do
+    ((SECONDS < deadline)) || break
+    sleep 0.1
+  done
+  if tail -n +"$((lines + 1))" "$SDIR/convene.log" | grep -q 'Embedded PostgreSQL restarted'; then
+    back_ms=$(now_ms)
+    restarted=true
+    log "Convene restarted it after $(((back_ms - kill_ms) / 100 * 100)) ms"
+  else
+    back_ms=$(now_ms)
+    log "Convene did not restart it within 60 s"
+  fi
+  load_wait
+  common_facts
+  wait_drained 180
+  if kill -0 "$pid" 2>/dev/null; then fact convene_kept_running true; else fact convene_kept_running false; fi
+  secrets_in_logs
+  fact kill_ms "$kill_ms"
+  fact db_back_ms "$back_ms"
+  fact restarted_by_convene "$restarted"
+  fact restart_bound_s 15
+  fact request_timeout_ms "$REQUEST_TIMEOUT_MS"
+  fact recover_bound_s 10
+  fact setting.rate_per_s "$RATE"
+  fact setting.mix put=70,schedule=30
+  fact setting.webhook_retry_schedule "$RETRY_SCHEDULE"
+  # Judged while Convene (and so its database) still runs.
+  judge embedded-db-dies
+  convene_stop "$pid"
+}
+
+# ---------------------------------------------------------------- 7. crash-idempotent
+
+scenario_crash_idempotent() {
+  local n=2000 port pid run burst kill_ms deadline answered
+  api_node_start
+  port=$PORT
+  pid=$CONVENE_PID
+  run="crash$(random_hex 4)"
+  log "a burst of $n POST /v1/schedule, each with its own Idempotency-Key, 32 at a time; kill -9 of Convene mid-burst"
+  start_marked "$SDIR/burst.out" "$SDIR/burst.err" BURST_STARTED 60 env RELIABILITY_API_KEY="$API_KEY" \
+    java -cp "$JAR" "$REL/Burst.java" send --url "http://127.0.0.1:$port" --requests "$n" --connections 32 \
+    --run "$run" --out "$SDIR/sent.jsonl"
+  burst=$STARTED_PID
+  track "$burst"
+  deadline=$((SECONDS + 120))
+  until [[ -s $SDIR/sent.jsonl ]] && (($(wc -l <"$SDIR/sent.jsonl") >= n / 4)); do
+    kill -0 "$burst" 2>/dev/null || { cat "$SDIR/burst.err" >&2; die "the burst ended before the kill"; }
+    ((SECONDS < deadline)) || die "the burst did not get a quarter answered within 120 s"
+    sleep 0.02
+  done
+  kill_ms=$(now_ms)
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null || true
+  wait "$burst" || { cat "$SDIR/burst.err" >&2; die "the burst failed"; }
+  answered=$(grep -c '"st":2' "$SDIR/sent.jsonl" || true)
+  log "Convene killed; $answered of $n answered 2xx before it died: $(grep '^BURST_JSON ' "$SDIR/burst.out" | cut -c12-)"
+  # The same data dir: the start stops the PostgreSQL the killed process left running.
+  convene_start convene "$port" CONVENE_DATA_DIR="$EMBEDDED_DATA" CONVENE_RATE_LIMIT_PER_MINUTE=0 CONVENE_WORKERS=api
+  pid=$CONVENE_PID
+  embedded_db_facts convene
+  log "every request sent again with its key (again each second while 409 or no answer, at most 150 s)"
+  RELIABILITY_API_KEY=$API_KEY java -cp "$JAR" "$REL/Burst.java" retry --url "http://127.0.0.1:$port" --requests "$n" \
+    --connections 32 --run "$run" --give-up-s 150 --out "$SDIR/retried.jsonl" >"$SDIR/retry.out" 2>"$SDIR/retry.err" \
+    || { cat "$SDIR/retry.err" >&2; die "the retries failed"; }
+  log "retries: $(grep '^BURST_JSON ' "$SDIR/retry.out" | cut -c12-)"
+  secrets_in_logs
+  fact jdbc_url "$JDBC_URL"
+  fact db_user convene
+  fact db_password "$PG_PASSWORD"
+  fact account "$ACCOUNT_ID"
+  fact run "$run"
+  fact requests "$n"
+  fact sent "$SDIR/sent.jsonl"
+  fact retried "$SDIR/retried.jsonl"
+  fact kill_ms "$kill_ms"
+  fact setting.burst "$n requests, 32 connections, each its own Idempotency-Key; kill -9 once a quarter were answered"
+  fact setting.retry "each request again with its key, every second while 409 or no answer, for at most 150 s"
+  judge crash-idempotent
+  convene_stop "$pid"
+}
+
+# ---------------------------------------------------------------- 8. soak
 
 soak_sample() { # pid t0 -> one JSON line
   local pid=$1 t0=$2 heap meta threads fds rss conns
@@ -633,7 +780,7 @@ scenario_soak() {
   convene_stop "$pid"
 }
 
-# ---------------------------------------------------------------- 6. suite
+# ---------------------------------------------------------------- 9. suite
 
 SUITE_TESTS=(
   HostileInputTest
@@ -642,6 +789,10 @@ SUITE_TESTS=(
   DatabaseOutageTest
   AccessTokenTest
   SecretBoxTest
+  SlowClientTest
+  ClientDisconnectTest
+  EmbeddedSupervisionTest
+  SealedReplayTest
   'PlatformApiTest#anotherPlatformsMeetingReadsAsNotFound+missingUnknownAndRevokedKeysAreUnauthorized+regeneratedKeyReplacesTheOldOneAtOnce'
   'AccountsApiTest#unknownAndForeignMeetingsAreNotFound'
   'AccountWebhookApiTest#anotherAccountsPathIsForbiddenAndItsWebhooksUnknown'

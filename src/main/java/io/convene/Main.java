@@ -42,6 +42,7 @@ public final class Main {
       Database database;
       if (config.embeddedDatabase()) {
         running.embedded = EmbeddedPostgres.start(config.dataDir());
+        running.embedded.supervise(Main::databaseLost);
         database = Database.embedded(running.embedded, config.databasePoolSize());
       } else {
         database = Database.fromUrl(config.databaseUrl(), config.databasePoolSize());
@@ -55,6 +56,12 @@ public final class Main {
       LOG.debug("start failure", e);
       System.exit(1);
     }
+  }
+
+  /** The embedded PostgreSQL cannot be kept running: exit, so that the process supervisor restarts Convene. */
+  private static void databaseLost(String reason) {
+    LOG.error("Convene is exiting: {}", reason);
+    System.exit(1);
   }
 
   private static String messageOf(Throwable e) {

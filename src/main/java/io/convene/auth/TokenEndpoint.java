@@ -1,16 +1,16 @@
 package io.convene.auth;
 
+import io.convene.http.ApiException;
 import io.convene.http.Responses;
+import io.convene.http.UrlEncoded;
 import io.convene.tenant.Tenants;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -93,13 +93,13 @@ public final class TokenEndpoint {
   /** {@code base64(urlencode(id) ":" urlencode(secret))}, as RFC 6749 §2.3.1 spells it. */
   private static Client basicCredentials(RoutingContext ctx, String encoded) {
     try {
-      String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+      String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.ISO_8859_1);
       int colon = decoded.indexOf(':');
       if (colon > 0) {
-        return new Client(URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-            URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
+        return new Client(UrlEncoded.value(decoded.substring(0, colon), UrlEncoded.Source.FORM),
+            UrlEncoded.value(decoded.substring(colon + 1), UrlEncoded.Source.FORM));
       }
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | ApiException e) {
       // reported below
     }
     throw refused(ctx, "the Authorization header is not HTTP Basic client credentials");
@@ -121,7 +121,7 @@ public final class TokenEndpoint {
     Buffer body = ctx.body().buffer();
     JsonObject params = new JsonObject();
     if (mediaType.equals("application/x-www-form-urlencoded")) {
-      fromForm(ctx.request(), params);
+      fromForm(body, params);
     } else if (mediaType.equals("application/json")) {
       fromJson(body, params);
     } else if (body != null && body.length() > 0 || !mediaType.isEmpty()) {
@@ -130,16 +130,16 @@ public final class TokenEndpoint {
     return params;
   }
 
-  private static void fromForm(HttpServerRequest request, JsonObject params) {
-    MultiMap form = request.formAttributes();
+  /** Strictly decoded (see {@link UrlEncoded}): Netty's form decoder lets invalid UTF-8 through as U+FFFD. */
+  private static void fromForm(Buffer body, JsonObject params) {
+    MultiMap form;
+    try {
+      form = UrlEncoded.decode(body == null ? "" : body.toString(StandardCharsets.ISO_8859_1), UrlEncoded.Source.FORM);
+    } catch (ApiException e) {
+      throw OAuthError.invalidRequest(e.getMessage());
+    }
     for (String name : PARAMETERS) {
-      List<String> values = form.getAll(name);
-      if (values.size() > 1) {
-        throw OAuthError.invalidRequest(name + " must not be repeated");
-      }
-      if (!values.isEmpty()) {
-        put(params, name, values.get(0));
-      }
+      put(params, name, form.get(name));
     }
   }
 

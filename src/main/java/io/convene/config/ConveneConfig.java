@@ -43,6 +43,12 @@ import java.util.regex.Pattern;
  * @param observability     metrics (on, where served) and logs (format, access log)
  * @param minNoticeMinutes   no offered slot starts earlier than now plus this
  * @param freebusyTimeoutMs  per Google {@code freeBusy.query} call
+ * @param httpHeaderTimeoutSeconds  time a new connection has to send a complete request head; 0: no limit
+ * @param httpBodyTimeoutSeconds    time a request has to send its whole body once its head is in (408); 0: no limit
+ * @param httpIdleTimeoutSeconds    a connection with nothing sent either way for this long is closed, and a
+ *                                  kept-alive one must send its next request head within it; 0: no limit
+ * @param httpMaxConnections        open connections of this process; more are refused; 0: no limit
+ * @param httpMaxConnectionsPerAddress open connections from one client address; more are refused; 0: no limit
  */
 public record ConveneConfig(
     String httpHost,
@@ -73,7 +79,12 @@ public record ConveneConfig(
     int meetingCacheSize,
     ObservabilityConfig observability,
     int minNoticeMinutes,
-    int freebusyTimeoutMs) {
+    int freebusyTimeoutMs,
+    int httpHeaderTimeoutSeconds,
+    int httpBodyTimeoutSeconds,
+    int httpIdleTimeoutSeconds,
+    int httpMaxConnections,
+    int httpMaxConnectionsPerAddress) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
@@ -123,7 +134,12 @@ public record ConveneConfig(
         v.requiredInt("meeting_cache_size", 0, 10_000_000),
         observability(v),
         v.requiredInt("min_notice_minutes", 0, 525_600),
-        v.requiredInt("freebusy_timeout_ms", 100, 60_000));
+        v.requiredInt("freebusy_timeout_ms", 100, 60_000),
+        v.requiredInt("http_header_timeout_seconds", 0, 3_600),
+        v.requiredInt("http_body_timeout_seconds", 0, 3_600),
+        v.requiredInt("http_idle_timeout_seconds", 0, 86_400),
+        v.requiredInt("http_max_connections", 0, 10_000_000),
+        v.requiredInt("http_max_connections_per_address", 0, 10_000_000));
   }
 
   public boolean runs(String worker) {

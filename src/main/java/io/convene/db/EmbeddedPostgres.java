@@ -90,8 +90,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final int port;
   private final String password;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Server server;
+  /** Set by {@link #supervise}; stopped by {@link #close()}. */
+  private volatile Supervisor supervisor;
 
   private EmbeddedPostgres(Server server, DataDirLock lock, int port) {
+    this.server = server;
     this.dataDir = server.dataDir;
     this.pgData = server.pgData;
     this.logFile = server.logFile;
@@ -118,7 +122,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     try {
       Server server = new Server(dir);
       server.prepare();
-      int port = server.start();
+      int port = server.start(portChooser);
       EmbeddedPostgres pg = new EmbeddedPostgres(server, lock, port);
       log.info(
           "Embedded PostgreSQL started on {}:{} (data {}, {} ms)",
@@ -166,6 +170,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    Supervisor watching = supervisor;
+    if (watching != null) {
+      watching.stop();
+    }
     try {
       Server.stop(runAs, pgCtl, pgData, logFile);
       log.info("Embedded PostgreSQL stopped (data {})", pgData);
@@ -181,6 +189,121 @@ public final class EmbeddedPostgres implements AutoCloseable {
   void simulateCrashForTesting() {
     closed.set(true);
     lock.release();
+  }
+
+  /**
+   * Watches the server from now on: when it exits without {@link #close()} (a crash, an OOM kill, a
+   * {@code kill -9}), it is started again on the same port, so the pool reconnects by itself, after
+   * 1, 2, 4, 8, 16 s. A restart that fails, and one whose server dies again within a minute, count as
+   * a failure; after {@value #MAX_RESTARTS} in a row {@code giveUp} gets the reason (the server log's
+   * last lines or the start's error) and nothing is tried again. Meanwhile the database is unreachable,
+   * so requests and readiness answer 503.
+   */
+  public void supervise(java.util.function.Consumer<String> giveUp) {
+    supervise(Duration.ofSeconds(1), MAX_RESTARTS, giveUp);
+  }
+
+  /** {@link #supervise(java.util.function.Consumer)} with another first backoff and bound (tests). */
+  void supervise(Duration firstBackoff, int maxRestarts, java.util.function.Consumer<String> giveUp) {
+    Supervisor watching = new Supervisor(firstBackoff, maxRestarts, giveUp);
+    supervisor = watching;
+    watching.start();
+  }
+
+  private static final int MAX_RESTARTS = 5;
+  /** How often the supervisor looks at the postmaster (a read of /proc). */
+  private static final long CHECK_MS = 500;
+  /** A restarted server that has run this long is healthy again: earlier failures are forgotten. */
+  private static final Duration STABLE = Duration.ofMinutes(1);
+
+  /** Runs on a thread of its own (it starts PostgreSQL, which blocks): never on an event loop. */
+  private final class Supervisor {
+    private final Duration firstBackoff;
+    private final int maxRestarts;
+    private final java.util.function.Consumer<String> giveUp;
+    private final java.util.concurrent.ScheduledExecutorService thread =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "embedded-postgres-supervisor");
+          t.setDaemon(true);
+          return t;
+        });
+    private long pid;
+    private long upSince = System.nanoTime();
+    private int failures;
+    /** While the server is down: when to try the next start. */
+    private long retryAt = -1;
+    private long logOffset;
+
+    Supervisor(Duration firstBackoff, int maxRestarts, java.util.function.Consumer<String> giveUp) {
+      this.firstBackoff = firstBackoff;
+      this.maxRestarts = maxRestarts;
+      this.giveUp = giveUp;
+    }
+
+    void start() {
+      pid = postmasterPid(pgData.resolve("postmaster.pid"));
+      logOffset = size(logFile);
+      thread.scheduleWithFixedDelay(this::check, CHECK_MS, CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    void stop() {
+      thread.shutdown();
+    }
+
+    private void check() {
+      if (closed.get()) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (retryAt < 0) {
+        if (isLivePostgres(pid)) {
+          if (failures > 0 && now - upSince > STABLE.toNanos()) {
+            failures = 0;
+          }
+          return;
+        }
+        String why = Commands.tail(server.readLogFrom(logOffset), 5).trim();
+        log.warn("Embedded PostgreSQL (pid {}) exited on its own; restarting it on port {}. Its log: {}", pid, port,
+            why.isEmpty() ? "(nothing)" : why);
+        if (++failures > maxRestarts) {
+          fail("it exited " + failures + " times within a minute of starting; last log lines: " + why);
+          return;
+        }
+        retryAt = now + backoff();
+        return;
+      }
+      if (now < retryAt) {
+        return;
+      }
+      logOffset = size(logFile);
+      try {
+        server.stopOrphans();
+        server.start(() -> port);
+        pid = postmasterPid(pgData.resolve("postmaster.pid"));
+        upSince = System.nanoTime();
+        retryAt = -1;
+        log.info("Embedded PostgreSQL restarted on {}:{} (pid {}, attempt {} of {})", HOST, port, pid, failures,
+            maxRestarts);
+      } catch (RuntimeException e) {
+        log.warn("Restarting the embedded PostgreSQL failed (attempt {} of {}): {}", failures, maxRestarts,
+            e.getMessage());
+        if (++failures > maxRestarts) {
+          fail(maxRestarts + " restarts failed; the last: " + e.getMessage());
+          return;
+        }
+        retryAt = System.nanoTime() + backoff();
+      }
+    }
+
+    /** 1, 2, 4, ... times the first backoff, for the failures so far. */
+    private long backoff() {
+      return firstBackoff.toNanos() << Math.min(failures - 1, 16);
+    }
+
+    private void fail(String reason) {
+      thread.shutdown();
+      giveUp.accept("the embedded PostgreSQL (" + pgData + ") could not be kept running: " + reason);
+    }
   }
 
   @Override
@@ -366,9 +489,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     /** Starts on a free port, retrying with another if it was taken meanwhile. */
-    int start() {
+    int start(IntSupplier ports) {
       for (int attempt = 1; ; attempt++) {
-        int port = portChooser.getAsInt();
+        int port = ports.getAsInt();
         long logOffset = size(logFile);
         Commands.Result r;
         try {

@@ -6,6 +6,7 @@ import io.convene.db.DatabaseErrors;
 import io.convene.meeting.MeetingStoreException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -30,6 +31,12 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
+      // The client went away (mid-body, or before its answer): nobody to answer, and not the database.
+      LOG.debug("{} {} ({}): the client closed the connection", ctx.request().method(), ctx.request().path(),
+          RequestIds.of(ctx));
+      return;
+    }
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;

@@ -79,7 +79,23 @@ public final class Fields {
     if (text.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
       throw ApiException.invalidField(field, field + " must not contain control characters");
     }
+    requireValidUnicode(text, field);
     return text;
+  }
+
+  /**
+   * JSON's {@code \\uD800} escapes can spell half a surrogate pair, which no UTF-8 can store: PostgreSQL
+   * would get a '?' in its place.
+   */
+  public static void requireValidUnicode(String text, String field) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw ApiException.invalidField(field, field + " is not valid Unicode (a lone surrogate)");
+      }
+    }
   }
 
   public static boolean optionalBoolean(JsonObject json, String field, boolean defaultValue) {
@@ -195,6 +211,7 @@ public final class Fields {
     if (!(value instanceof String text)) {
       throw ApiException.invalidField(field, field + " must be an email address string");
     }
+    requireValidUnicode(text, field);
     String email = text.strip();
     if (email.length() > MAX_EMAIL_LENGTH || !EMAIL.matcher(email).matches()) {
       throw new ApiException(400, "invalid_email", field + " is not a valid email address", field);

@@ -39,8 +39,8 @@ public final class HistoryRoutes {
 
   private void platform(RoutingContext ctx) {
     String meetingId = ctx.pathParam("meetingId");
-    int limit = Fields.queryInt(ctx.request().getParam("limit"), "limit", 1, PLATFORM_MAX_PAGE, PLATFORM_DEFAULT_PAGE);
-    String cursor = ctx.request().getParam("cursor");
+    int limit = Fields.queryInt(UrlEncoded.query(ctx, "limit"), "limit", 1, PLATFORM_MAX_PAGE, PLATFORM_DEFAULT_PAGE);
+    String cursor = UrlEncoded.query(ctx, "cursor");
     long after = cursor == null || cursor.isEmpty() ? 0 : position(cursor);
     String type = type(ctx, "event_type");
     read(ctx, meetingId, type, after, 0, limit).onSuccess(page -> {
@@ -62,8 +62,8 @@ public final class HistoryRoutes {
 
   private void accounts(RoutingContext ctx) {
     String meetingId = ctx.pathParam("meetingId");
-    int offset = Fields.queryInt(ctx.request().getParam("offset"), "offset", 0, Integer.MAX_VALUE, 0);
-    int limit = Fields.queryInt(ctx.request().getParam("limit"), "limit", 1, ACCOUNTS_MAX_PAGE, ACCOUNTS_DEFAULT_PAGE);
+    int offset = Fields.queryInt(UrlEncoded.query(ctx, "offset"), "offset", 0, Integer.MAX_VALUE, 0);
+    int limit = Fields.queryInt(UrlEncoded.query(ctx, "limit"), "limit", 1, ACCOUNTS_MAX_PAGE, ACCOUNTS_DEFAULT_PAGE);
     String type = type(ctx, "type");
     read(ctx, meetingId, type, 0, offset, limit).onSuccess(page -> {
       JsonArray data = new JsonArray();
@@ -95,7 +95,7 @@ public final class HistoryRoutes {
   }
 
   private static String type(RoutingContext ctx, String param) {
-    String type = ctx.request().getParam(param);
+    String type = UrlEncoded.query(ctx, param);
     if (type != null && !MeetingHistory.TYPES.contains(type)) {
       throw ApiException.badRequest("unknown_event_type", param + " must be one of "
           + String.join(", ", MeetingHistory.TYPES), param);

@@ -55,6 +55,7 @@ public final class HttpVerticle extends VerticleBase {
   private final ConveneConfig config;
   private HttpServer server;
   private Router router;
+  private ConnectionGuard guard;
   /** From the start of the drain on, every answer says that its connection closes (see {@link #stop()}). */
   private boolean draining;
 
@@ -65,8 +66,14 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    guard = new ConnectionGuard(vertx, config);
     router = router();
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort()))
+    // No h2c: while Vert.x waits to tell an HTTP/2 preface from HTTP/1.1, a connection has no handler yet, so a
+    // client that sends nothing, or a head a byte at a time, would escape the connection guard.
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setPort(config.httpPort())
+            .setHttp2ClearTextEnabled(false)
+            .setIdleTimeout(config.httpIdleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS))
+        .connectionHandler(guard::opened)
         .requestHandler(router)
         .invalidRequestHandler(HttpVerticle::invalidRequest);
     return server.listen();
@@ -110,10 +117,13 @@ public final class HttpVerticle extends VerticleBase {
     for (int status : ROUTER_ERRORS) {
       router.errorHandler(status, errors);
     }
+    router.route().handler(guard::requestStarted);
     router.route().handler(this::closeConnectionWhileDraining);
     router.route().handler(new RequestIds());
     router.route().handler(new PathGuard());
+    router.route().handler(new UrlEncoded());
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    router.route().handler(guard::bodyRead);
     router.route().failureHandler(errors);
 
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
@@ -135,7 +145,7 @@ public final class HttpVerticle extends VerticleBase {
       router.route("/v1/*").handler(services.rateLimiter());
     }
     router.route("/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
-        .method(HttpMethod.DELETE).handler(new Idempotency(pool));
+        .method(HttpMethod.DELETE).handler(new Idempotency(pool, services.secrets()));
     WebhookEndpoints webhooks = new WebhookEndpoints(pool, services.secrets());
     WebhookTargets targets = new WebhookTargets(vertx, config.webhooksAllowInsecure());
     PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool, webhooks), targets, calendars,

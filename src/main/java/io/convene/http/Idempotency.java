@@ -2,6 +2,7 @@ package io.convene.http;
 
 import io.convene.meeting.ChangeRecord;
 import io.convene.meeting.Meeting;
+import io.convene.secrets.SecretBox;
 import io.convene.tenant.Secrets;
 import io.convene.tenant.Tenant;
 import io.vertx.core.Future;
@@ -26,6 +27,10 @@ import java.util.function.Function;
  * <p>A meeting change stores its answer in its own transaction ({@link #recordWithChange}), so that a
  * crash can never leave the change committed and its key unanswered, to be run again on retry.
  * Other answers (refusals, other routes) are stored just before they are sent.
+ *
+ * <p>Stored responses are sealed with the {@link SecretBox}: some carry a secret shown once (a webhook
+ * endpoint's signing secret, a regenerated API key) and the replay must show it again, so it is kept,
+ * but never in clear. Rows stored unsealed by an older version are replayed as they are.
  */
 public final class Idempotency implements Handler<RoutingContext> {
   public static final String HEADER = "Idempotency-Key";
@@ -48,10 +53,19 @@ public final class Idempotency implements Handler<RoutingContext> {
       + " AND status_code IS NULL";
   private static final String EXPIRE = "DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'";
 
-  private final Pool pool;
+  private static final byte[] SEALED = "v1:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  public Idempotency(Pool pool) {
+  private final Pool pool;
+  private final SecretBox secrets;
+
+  public Idempotency(Pool pool, SecretBox secrets) {
     this.pool = pool;
+    this.secrets = secrets;
+  }
+
+  /** For {@link #expireOld} alone, which reads no response. */
+  public Idempotency(Pool pool) {
+    this(pool, null);
   }
 
   @Override
@@ -72,7 +86,7 @@ public final class Idempotency implements Handler<RoutingContext> {
         .onFailure(ctx::fail)
         .onSuccess(claimed -> {
           if (claimed.size() > 0) {
-            Claim claim = new Claim(accountId, key);
+            Claim claim = new Claim(this, accountId, key);
             ctx.put(CLAIM_KEY, claim);
             ctx.put(Responses.RECORDER, (Responses.Recorder) (status, body, etag) -> claim.recordedWithChange && status < 300
                 ? Future.succeededFuture()
@@ -86,11 +100,13 @@ public final class Idempotency implements Handler<RoutingContext> {
 
   /** This request's claim on its key; {@code recordedWithChange} once a change took over storing the answer. */
   private static final class Claim {
+    final Idempotency owner;
     final String accountId;
     final String key;
     boolean recordedWithChange;
 
-    Claim(String accountId, String key) {
+    Claim(Idempotency owner, String accountId, String key) {
+      this.owner = owner;
       this.accountId = accountId;
       this.key = key;
     }
@@ -109,7 +125,8 @@ public final class Idempotency implements Handler<RoutingContext> {
     // Success means the change committed, and its answer with it: not stored a second time.
     claim.recordedWithChange = true;
     return (tx, meeting) -> tx.preparedQuery(RECORD)
-        .execute(Tuple.of(claim.accountId, claim.key, status, body.apply(meeting).toBuffer(), meeting.etag()))
+        .execute(Tuple.of(claim.accountId, claim.key, status, claim.owner.sealed(body.apply(meeting).toBuffer()),
+            meeting.etag()))
         .mapEmpty();
   }
 
@@ -131,7 +148,7 @@ public final class Idempotency implements Handler<RoutingContext> {
     });
   }
 
-  private static void replay(RoutingContext ctx, Row row) {
+  private void replay(RoutingContext ctx, Row row) {
     String etag = row.getString("response_etag");
     if (etag != null) {
       ctx.response().putHeader(HttpHeaders.ETAG, etag);
@@ -140,7 +157,13 @@ public final class Idempotency implements Handler<RoutingContext> {
         .setStatusCode(row.getInteger("status_code"))
         .putHeader("Idempotent-Replayed", "true")
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(row.getBuffer("response_body"));
+        .end(open(row.getBuffer("response_body")));
+  }
+
+  private Buffer open(Buffer stored) {
+    boolean sealed = stored.length() >= SEALED.length
+        && java.util.Arrays.equals(stored.getBytes(0, SEALED.length), SEALED);
+    return sealed ? Buffer.buffer(secrets.open(stored.toString(java.nio.charset.StandardCharsets.UTF_8))) : stored;
   }
 
   /** Keeps a client's answer for replay; a server fault releases the claim so that a retry runs again. */
@@ -148,7 +171,11 @@ public final class Idempotency implements Handler<RoutingContext> {
     if (status >= 500) {
       return pool.preparedQuery(RELEASE).execute(Tuple.of(accountId, key)).mapEmpty();
     }
-    return pool.preparedQuery(RECORD).execute(Tuple.of(accountId, key, status, body, etag)).mapEmpty();
+    return pool.preparedQuery(RECORD).execute(Tuple.of(accountId, key, status, sealed(body), etag)).mapEmpty();
+  }
+
+  private Buffer sealed(Buffer body) {
+    return Buffer.buffer(secrets.seal(body.toString(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** Drops keys past their 24 hours (the claim query also ignores them, so this only frees space). */

@@ -3,12 +3,9 @@ package io.convene.http;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-
 /**
- * Refuses a request path that cannot name anything: broken percent-encoding or control
- * characters (a NUL would otherwise reach PostgreSQL, which rejects it in text).
+ * Refuses a request path that cannot name anything: broken percent-encoding, bytes that are not
+ * UTF-8, or control characters (a NUL would otherwise reach PostgreSQL, which rejects it in text).
  */
 public final class PathGuard implements Handler<RoutingContext> {
 
@@ -19,15 +16,10 @@ public final class PathGuard implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    String decoded;
     try {
-      decoded = URLDecoder.decode(path, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      ctx.fail(ApiException.badRequest("invalid_path", "the request path has broken percent-encoding", null));
-      return;
-    }
-    if (decoded.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      ctx.fail(ApiException.badRequest("invalid_path", "the request path contains control characters", null));
+      UrlEncoded.path(path);
+    } catch (ApiException e) {
+      ctx.fail(e);
       return;
     }
     ctx.next();

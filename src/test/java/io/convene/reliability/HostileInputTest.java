@@ -1,9 +1,15 @@
 package io.convene.reliability;
 
 import io.convene.TestApp;
+import io.convene.RawConnection;
 import io.convene.TestCalls;
 import io.vertx.core.MultiMap;
+import io.convene.http.HttpVerticle;
+import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.internal.deployment.DeploymentContext;
+import io.vertx.ext.web.Route;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -18,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -331,6 +338,195 @@ class HostileInputTest {
     assertEquals(200, app.client.get("/health/ready").send().await().statusCode(), "the server stays healthy");
     assertEquals(globexBefore, globex.get("/v1/meetings/" + globexMeeting).await().bodyAsJsonObject(),
         "another tenant's data is untouched");
+  }
+
+  /** Percent-encodings no decoder may accept: each is a 400 that names the parameter, on every route that reads one. */
+  private static final List<String> BROKEN_ENCODINGS = List.of(
+      "%%%", "%", "%4", "%G1", "%zz", "a%2", "%C0%AF", "%E0%80%AF", "%F0%80%80%AF", "%ED%A0%80", "%ED%B0%80",
+      "%C3%28", "%FF", "%80", "%00", "%7F", "a%0Ab");
+
+  /** Every query parameter a route reads, on every route that reads the query string. */
+  private Map<String, List<String>> queryReaders() {
+    Map<String, List<String>> readers = new java.util.LinkedHashMap<>();
+    readers.put("/v1/meetings", List.of("limit", "cursor", "attendee", "status", "start_after", "start_before",
+        "updated_since"));
+    readers.put("/v1/platform/webhook/logs", List.of("limit", "cursor", "event", "status"));
+    readers.put("/v1/platform/oauth-url", List.of("user_email", "redirect_uri", "state"));
+    readers.put("/oauth/google/callback", List.of("state", "error", "code"));
+    readers.put("/v1/accounts/" + acmeAccountId + "/meetings", List.of("offset", "limit", "attendee", "host", "name"));
+    readers.put("/v1/accounts/" + acmeAccountId + "/webhooks", List.of("offset", "limit"));
+    return readers;
+  }
+
+  @Test
+  void brokenEncodingsAreRefusedNamingTheParameter(Vertx vertx) {
+    // The two 500s of the hostile run, exactly.
+    TestCalls.assertError(acme.get("/v1/meetings?cursor=%%%").await(), 400, "invalid_query",
+        "cursor in the query string has a broken %-escape (% must be followed by two hex digits)", "cursor");
+    TestCalls.assertError(acme.get("/v1/accounts/" + acmeAccountId + "/meetings?offset=%%%").await(), 400,
+        "invalid_query", "offset in the query string has a broken %-escape (% must be followed by two hex digits)",
+        "offset");
+    TestCalls.assertError(acme.get("/v1/meetings?attendee=%C0%AF").await(), 400, "invalid_query",
+        "attendee in the query string is not valid UTF-8", "attendee");
+    TestCalls.assertError(acme.get("/v1/meetings?limit=10&limit=20").await(), 400, "invalid_query",
+        "limit must not be repeated", "limit");
+    TestCalls.assertError(acme.get("/v1/meetings?=10").await(), 400, "invalid_query",
+        "a parameter in the query string has no name", null);
+    TestCalls.assertError(acme.get("/v1/meetings?li%ZZmit=1").await(), 400, "invalid_query",
+        "a parameter name in the query string has a broken %-escape (% must be followed by two hex digits)", null);
+    // A parameter without '=' is the empty value; '+' is a space, '%2B' a plus.
+    TestCalls.assertError(acme.get("/v1/meetings?limit").await(), 400, "invalid_field",
+        "limit must be a whole number from 1 to 200", "limit");
+    assertEquals(200, acme.get("/v1/meetings?cursor").await().statusCode());
+    TestCalls.assertError(acme.get("/v1/meetings?attendee=a+b@example.com").await(), 400, "invalid_email",
+        "attendee is not a valid email address", "attendee");
+    assertEquals(200, acme.get("/v1/meetings?attendee=a%2Bb@example.com").await().statusCode());
+    assertEquals(200, acme.get("/v1/meetings?limit=5&&status=scheduled&").await().statusCode());
+    JsonObject named = acme.get("/v1/accounts/" + acmeAccountId + "/meetings?name=quarterly+review").await()
+        .bodyAsJsonObject();
+    assertEquals(1, named.getJsonArray("data").size(), named.encode());
+
+    for (Map.Entry<String, List<String>> reader : queryReaders().entrySet()) {
+      for (String param : reader.getValue()) {
+        for (String broken : BROKEN_ENCODINGS) {
+          String label = "GET " + reader.getKey() + "?" + param + "=" + broken;
+          expectRefused(label, acme.get(reader.getKey() + "?" + param + "=" + broken).await(), "invalid_query", param);
+        }
+        expectRefused("GET " + reader.getKey() + " repeated " + param,
+            acme.get(reader.getKey() + "?" + param + "=1&" + param + "=2").await(), "invalid_query", param);
+        for (String odd : List.of(param, param + "=", param + "=+", param + "=a+b", "=" + param, "&&" + param + "=x&&")) {
+          count++;
+          HttpResponse<Buffer> response = acme.get(reader.getKey() + "?" + odd).await();
+          // Google Calendar is off in this fixture: the connect link is 501 whatever its (well-formed) query.
+          boolean calendarOff = response.statusCode() == 501 && isErrorShape(response)
+              && "calendar_sync_disabled".equals(response.bodyAsJsonObject().getJsonObject("error").getString("code"));
+          if (!calendarOff && (response.statusCode() >= 500 || response.statusCode() >= 400 && !isErrorShape(response))) {
+            failures.add("GET " + reader.getKey() + "?" + odd + ": " + response.statusCode() + " " + response.bodyAsString());
+          }
+        }
+      }
+    }
+
+    // Path parameters: every route of the router with one, the parameter replaced by each broken encoding.
+    for (Route route : routes(vertx)) {
+      if (route.getPath() == null || !route.getPath().contains(":") || route.methods() == null) {
+        continue;
+      }
+      for (HttpMethod method : route.methods()) {
+        for (String broken : BROKEN_ENCODINGS) {
+          String path = route.getPath().replaceAll(":[A-Za-z]+", "x" + broken);
+          HttpRequest<Buffer> request = app.client.request(method, path)
+              .bearerTokenAuthentication(path.startsWith("/admin") ? TestApp.ADMIN_TOKEN : acmeKey);
+          HttpResponse<Buffer> response = request.send().await();
+          count++;
+          if (response.statusCode() != 400 || !isErrorShape(response)
+              || !"invalid_path".equals(response.bodyAsJsonObject().getJsonObject("error").getString("code"))) {
+            failures.add(method + " " + path + ": " + response.statusCode() + " " + response.bodyAsString());
+          }
+        }
+      }
+    }
+
+    // The token endpoint's form body and HTTP Basic credentials.
+    MultiMap form = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/x-www-form-urlencoded");
+    for (String broken : BROKEN_ENCODINGS) {
+      for (String param : List.of("grant_type", "client_id", "client_secret")) {
+        String body = "grant_type=client_credentials&client_id=cli_x&client_secret=cs_y"
+            .replace(param + "=" + (param.equals("grant_type") ? "client_credentials" : param.equals("client_id") ? "cli_x" : "cs_y"),
+                param + "=" + broken);
+        HttpResponse<Buffer> response = app.client.post("/oauth2/token").putHeaders(form).sendBuffer(Buffer.buffer(body)).await();
+        count++;
+        if (response.statusCode() != 400 || !isOAuthErrorShape(response)
+            || !"invalid_request".equals(response.bodyAsJsonObject().getString("error"))) {
+          failures.add("token form " + param + "=" + broken + ": " + response.statusCode() + " " + response.bodyAsString());
+        }
+      }
+      String basic = java.util.Base64.getEncoder().encodeToString(("cli" + broken + ":cs_y").getBytes(StandardCharsets.ISO_8859_1));
+      expectNoServerError("token Basic " + broken, HttpMethod.POST, "/oauth2/token",
+          MultiMap.caseInsensitiveMultiMap().addAll(form).add("Authorization", "Basic " + basic),
+          Buffer.buffer("grant_type=client_credentials"), true);
+    }
+    expectNoServerError("token form =&=", HttpMethod.POST, "/oauth2/token", form, Buffer.buffer("=&="), true);
+    HttpResponse<Buffer> repeated = app.client.post("/oauth2/token").putHeaders(form)
+        .sendBuffer(Buffer.buffer("grant_type=client_credentials&grant_type=client_credentials")).await();
+    assertEquals(new JsonObject().put("error", "invalid_request").put("error_description", "grant_type must not be repeated"),
+        repeated.bodyAsJsonObject());
+
+    // JSON: a lone surrogate in any string field, and overlong or surrogate UTF-8 bytes in the body.
+    for (Target t : jsonTargets()) {
+      for (String field : t.body().fieldNames()) {
+        if (!(t.body().getValue(field) instanceof String)) {
+          continue;
+        }
+        String text = t.body().copy().put(field, "@LONE@").encode().replace("@LONE@", "\\ud800x");
+        HttpResponse<Buffer> response = send(t, Buffer.buffer(text));
+        count++;
+        if (response.statusCode() < 400 || response.statusCode() >= 500) {
+          failures.add(t.method() + " " + t.path() + " " + field + "=lone surrogate: " + response.statusCode()
+              + " " + response.bodyAsString());
+        }
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
+          String[] halves = t.body().copy().put(field, "@BAD@").encode().split("@BAD@");
+          Buffer body = Buffer.buffer(halves[0]).appendBytes(bad).appendString(halves[1]);
+          expectNoServerError(t.method() + " " + t.path() + " " + field + "=bad UTF-8 bytes", t.method(), t.path(),
+              jsonType(), body, t.admin());
+        }
+      }
+    }
+    TestCalls.assertError(acme.raw(HttpMethod.POST, "/v1/schedule", "application/json",
+            Buffer.buffer(schedule().put("title", "@LONE@").encode().replace("@LONE@", "\\ud800"))).await(),
+        400, "invalid_field", "title is not valid Unicode (a lone surrogate)", "title");
+
+    // Headers: raw bytes that are not UTF-8, escapes and controls in every header a route reads.
+    for (String header : List.of("Authorization", "X-API-Key", "Idempotency-Key", "If-Match", "Content-Type")) {
+      for (String value : List.of("Bearer \u00C0\u00AF", "\u00ED\u00A0\u0080", "%%%", "%00", "\u00FF\u00FE", "a\u0001b")) {
+        String raw = "PUT /v1/meetings/" + acmeMeeting + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + (header.equals("Authorization") || header.equals("X-API-Key") ? "" : "Authorization: Bearer " + acmeKey + "\r\n")
+            + (header.equals("Content-Type") ? "" : "Content-Type: application/json\r\n")
+            + header + ": " + value + "\r\nContent-Length: " + update().encode().length() + "\r\nConnection: close\r\n\r\n"
+            + update().encode();
+        count++;
+        String answer = RawConnection.open(vertx, app.config.httpPort()).await().write(raw).closed().await();
+        int status = Integer.parseInt(answer.substring(9, 12));
+        String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        if (status >= 500 || status < 200 || status >= 300 && !body.contains("\"success\":false")) {
+          failures.add("header " + header + ": " + abbreviate(value) + ": " + answer.lines().findFirst().orElse("") + " " + body);
+        }
+      }
+    }
+
+    assertTrue(count >= 1_000, "only " + count + " requests in the corpus");
+    assertEquals(List.of(), failures, failures.size() + " of " + count + " requests failed");
+    assertEquals(200, app.client.get("/health/ready").send().await().statusCode(), "the server stays healthy");
+  }
+
+  private void expectRefused(String label, HttpResponse<Buffer> response, String code, String field) {
+    count++;
+    if (response.statusCode() != 400 || !isErrorShape(response)) {
+      failures.add(label + ": " + response.statusCode() + " " + response.bodyAsString());
+      return;
+    }
+    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+    if (!code.equals(error.getString("code")) || !field.equals(error.getString("field"))) {
+      failures.add(label + ": " + error.encode());
+    }
+  }
+
+  private HttpResponse<Buffer> send(Target t, Buffer body) {
+    return app.client.request(t.method(), t.path()).putHeaders(jsonType())
+        .bearerTokenAuthentication(t.admin() ? TestApp.ADMIN_TOKEN : acmeKey).sendBuffer(body).await();
+  }
+
+  /** The routes the app serves, from one of its HTTP fronts. */
+  private static List<Route> routes(Vertx vertx) {
+    for (DeploymentContext deployment : ((VertxInternal) vertx).deploymentManager().deployments()) {
+      for (Deployable instance : deployment.deployment().instances()) {
+        if (instance instanceof HttpVerticle front) {
+          return front.routes();
+        }
+      }
+    }
+    throw new AssertionError("no HTTP front deployed");
   }
 
   private static String abbreviate(String s) {

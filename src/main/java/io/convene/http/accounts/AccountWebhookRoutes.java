@@ -1,5 +1,6 @@
 package io.convene.http.accounts;
 
+import io.convene.http.UrlEncoded;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
 import io.convene.http.JsonBodies;
@@ -57,8 +58,8 @@ public final class AccountWebhookRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    int offset = Fields.queryInt(ctx.request().getParam("offset"), "offset", 0, Integer.MAX_VALUE - MAX_PAGE, 0);
-    int limit = Fields.queryInt(ctx.request().getParam("limit"), "limit", 1, MAX_PAGE, DEFAULT_PAGE);
+    int offset = Fields.queryInt(UrlEncoded.query(ctx, "offset"), "offset", 0, Integer.MAX_VALUE - MAX_PAGE, 0);
+    int limit = Fields.queryInt(UrlEncoded.query(ctx, "limit"), "limit", 1, MAX_PAGE, DEFAULT_PAGE);
     endpoints.list(Tenant.of(ctx).accountId(), offset, limit + 1)
         .onSuccess(found -> {
           boolean hasNext = found.size() > limit;

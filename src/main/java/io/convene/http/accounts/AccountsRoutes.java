@@ -2,6 +2,7 @@ package io.convene.http.accounts;
 
 import io.convene.calendar.CalendarConnections;
 import io.convene.config.ConveneConfig;
+import io.convene.http.UrlEncoded;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
 import io.convene.http.Idempotency;
@@ -122,8 +123,8 @@ public final class AccountsRoutes {
 
   /** Filters: {@code attendee} (an attendee's id), {@code host} (a host's id), {@code name} (part of it, any case). */
   private void list(RoutingContext ctx) {
-    int offset = Fields.queryInt(ctx.request().getParam("offset"), "offset", 0, Integer.MAX_VALUE, 0);
-    int limit = Fields.queryInt(ctx.request().getParam("limit"), "limit", 1, MAX_PAGE, DEFAULT_PAGE);
+    int offset = Fields.queryInt(UrlEncoded.query(ctx, "offset"), "offset", 0, Integer.MAX_VALUE, 0);
+    int limit = Fields.queryInt(UrlEncoded.query(ctx, "limit"), "limit", 1, MAX_PAGE, DEFAULT_PAGE);
     MeetingFilter filter = new MeetingFilter(null, query(ctx, "attendee", AccountsJson.MAX_ID),
         query(ctx, "host", AccountsJson.MAX_ID), query(ctx, "name", AccountsJson.MAX_NAME), null, null, null, null);
     store.send(new ListMeetings(Tenant.of(ctx).accountId(), filter, null, offset, limit))
@@ -138,7 +139,7 @@ public final class AccountsRoutes {
 
   /** A query filter; sent empty, it filters nothing. */
   private static String query(RoutingContext ctx, String name, int maxLength) {
-    String value = Fields.string(ctx.request().getParam(name), name, maxLength);
+    String value = Fields.string(UrlEncoded.query(ctx, name), name, maxLength);
     return value == null || value.isEmpty() ? null : value;
   }
 

@@ -4,6 +4,7 @@ import io.convene.calendar.CalendarConnections;
 import io.convene.calendar.GoogleCalendarClient;
 import io.convene.calendar.OAuthStates;
 import io.convene.calendar.OAuthStates.Pending;
+import io.convene.http.UrlEncoded;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
 import io.convene.http.Responses;
@@ -64,7 +65,7 @@ public final class CalendarRoutes {
     }
     String email = Fields.email(requiredQuery(ctx, "user_email"), "user_email");
     String redirectUri = requiredQuery(ctx, "redirect_uri");
-    String clientState = ctx.request().getParam("state");
+    String clientState = UrlEncoded.query(ctx, "state");
     if (clientState != null && (clientState.length() > MAX_CLIENT_STATE || clientState.chars().anyMatch(c -> c < 0x20))) {
       throw ApiException.invalidField("state", "state must be at most " + MAX_CLIENT_STATE
           + " characters without control characters");
@@ -126,7 +127,7 @@ public final class CalendarRoutes {
    * user always goes back to the platform's redirect URI, with {@code success=true} or {@code error}.
    */
   private void callback(RoutingContext ctx) {
-    String state = ctx.request().getParam("state");
+    String state = UrlEncoded.query(ctx, "state");
     if (state == null || state.isBlank()) {
       throw invalidState();
     }
@@ -135,8 +136,8 @@ public final class CalendarRoutes {
         ctx.fail(invalidState());
         return;
       }
-      String error = ctx.request().getParam("error");
-      String code = ctx.request().getParam("code");
+      String error = UrlEncoded.query(ctx, "error");
+      String code = UrlEncoded.query(ctx, "code");
       if (error != null) {
         backToPlatform(ctx, pending, OAUTH_ERROR.matcher(error).matches() ? error : "oauth_error");
       } else if (code == null || code.isBlank()) {
@@ -210,7 +211,7 @@ public final class CalendarRoutes {
   }
 
   private static String requiredQuery(RoutingContext ctx, String name) {
-    String value = ctx.request().getParam(name);
+    String value = UrlEncoded.query(ctx, name);
     if (value == null || value.isBlank()) {
       throw ApiException.invalidField(name, name + " is required");
     }

@@ -4,6 +4,7 @@ import io.convene.calendar.CalendarConnections;
 import io.convene.calendar.GoogleCalendarClient;
 import io.convene.calendar.OAuthStates;
 import io.convene.config.ConveneConfig;
+import io.convene.http.UrlEncoded;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
 import io.convene.http.Idempotency;
@@ -138,8 +139,8 @@ public final class PlatformRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    int limit = Fields.queryInt(ctx.request().getParam("limit"), "limit", 1, MAX_PAGE, DEFAULT_PAGE);
-    String cursor = ctx.request().getParam("cursor");
+    int limit = Fields.queryInt(UrlEncoded.query(ctx, "limit"), "limit", 1, MAX_PAGE, DEFAULT_PAGE);
+    String cursor = UrlEncoded.query(ctx, "cursor");
     Long afterSeq = null;
     if (cursor != null && !cursor.isEmpty()) {
       afterSeq = PlatformJson.seqOf(cursor);
@@ -147,8 +148,8 @@ public final class PlatformRoutes {
         throw ApiException.badRequest("invalid_cursor", "cursor is not one this API returned", "cursor");
       }
     }
-    String attendee = ctx.request().getParam("attendee");
-    String status = ctx.request().getParam("status");
+    String attendee = UrlEncoded.query(ctx, "attendee");
+    String status = UrlEncoded.query(ctx, "status");
     if (status != null && !status.equals("scheduled") && !status.equals("cancelled")) {
       throw ApiException.invalidField("status", "status must be scheduled or cancelled");
     }
@@ -210,7 +211,7 @@ public final class PlatformRoutes {
   }
 
   private static OffsetDateTime queryTime(RoutingContext ctx, String name) {
-    String value = ctx.request().getParam(name);
+    String value = UrlEncoded.query(ctx, name);
     return value == null ? null : Fields.time(name, value);
   }
 

@@ -1,5 +1,6 @@
 package io.convene.http.platform;
 
+import io.convene.http.UrlEncoded;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
 import io.convene.http.JsonBodies;
@@ -95,8 +96,8 @@ public final class PlatformWebhookRoutes {
 
   /** Newest first, cursor-paginated, filtered by {@code event} and {@code status}. */
   private void log(RoutingContext ctx) {
-    int limit = Fields.queryInt(ctx.request().getParam("limit"), "limit", 1, MAX_LOG_PAGE, DEFAULT_LOG_PAGE);
-    String cursor = ctx.request().getParam("cursor");
+    int limit = Fields.queryInt(UrlEncoded.query(ctx, "limit"), "limit", 1, MAX_LOG_PAGE, DEFAULT_LOG_PAGE);
+    String cursor = UrlEncoded.query(ctx, "cursor");
     Long before = null;
     if (cursor != null && !cursor.isEmpty()) {
       before = PlatformJson.seqOf(cursor);
@@ -104,11 +105,11 @@ public final class PlatformWebhookRoutes {
         throw ApiException.badRequest("invalid_cursor", "cursor is not one this API returned", "cursor");
       }
     }
-    String event = ctx.request().getParam("event");
+    String event = UrlEncoded.query(ctx, "event");
     if (event != null && (event.isEmpty() || event.length() > MAX_EVENT_FILTER)) {
       throw ApiException.invalidField("event", "event must be an event type such as meeting.updated");
     }
-    String status = ctx.request().getParam("status");
+    String status = UrlEncoded.query(ctx, "status");
     if (status != null && !STATUSES.contains(status)) {
       throw ApiException.invalidField("status", "status must be success, failed or pending");
     }

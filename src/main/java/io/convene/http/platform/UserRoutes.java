@@ -5,6 +5,7 @@ import io.convene.http.Cursors;
 import io.convene.http.Fields;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;
+import io.convene.http.UrlEncoded;
 import io.convene.scheduling.Users;
 import io.convene.scheduling.Users.User;
 import io.convene.tenant.Tenant;
@@ -40,7 +41,7 @@ final class UserRoutes {
     router.get("/v1/platform/users/:email/preferences").handler(ctx -> routes.read(ctx, email(ctx.pathParam("email"))));
     router.put("/v1/platform/users/:email/preferences").handler(ctx ->
         routes.write(ctx, email(ctx.pathParam("email")), JsonBodies.object(ctx)));
-    router.get("/v1/user/preferences").handler(ctx -> routes.read(ctx, email(ctx.request().getParam("email"))));
+    router.get("/v1/user/preferences").handler(ctx -> routes.read(ctx, email(UrlEncoded.query(ctx, "email"))));
     router.put("/v1/user/preferences").handler(routes::writeSynclineShape);
     router.get("/v1/users/:email/status").handler(routes::olderStatus);
   }
@@ -68,8 +69,8 @@ final class UserRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    int limit = Fields.queryInt(ctx.request().getParam("limit"), "limit", 1, MAX_PAGE, DEFAULT_PAGE);
-    String cursor = ctx.request().getParam("cursor");
+    int limit = Fields.queryInt(UrlEncoded.query(ctx, "limit"), "limit", 1, MAX_PAGE, DEFAULT_PAGE);
+    String cursor = UrlEncoded.query(ctx, "cursor");
     String after = cursor == null || cursor.isEmpty() ? "" : Cursors.decode(CURSOR_PREFIX, cursor);
     users.list(Tenant.of(ctx).accountId(), after, limit)
         .onSuccess(page -> {
@@ -85,7 +86,7 @@ final class UserRoutes {
   }
 
   private void status(RoutingContext ctx) {
-    String email = email(ctx.request().getParam("email"));
+    String email = email(UrlEncoded.query(ctx, "email"));
     lookup(Tenant.of(ctx).accountId(), email).onSuccess(user -> {
       JsonObject body;
       String name = user.email() != null ? user.email() : email;
