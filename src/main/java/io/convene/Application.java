@@ -9,6 +9,7 @@ import io.convene.http.HttpVerticle;
 import io.convene.http.Idempotency;
 import io.convene.http.FailedAuthLimiter;
 import io.convene.http.RateLimiter;
+import io.convene.http.Readiness;
 import io.convene.meeting.MeetingStoreVerticle;
 import io.convene.secrets.SecretBox;
 import io.convene.secrets.SecretsCheck;
@@ -43,10 +44,30 @@ public final class Application {
   /** {@code null} on a node that does not run the {@code webhooks} worker. */
   private final String webhookDeployment;
 
-  private Application(Vertx vertx, String httpDeployment, String webhookDeployment) {
+  private final Readiness readiness;
+  private final int shutdownDelaySeconds;
+
+  private Application(Vertx vertx, String httpDeployment, String webhookDeployment, Readiness readiness,
+                      int shutdownDelaySeconds) {
     this.vertx = vertx;
     this.httpDeployment = httpDeployment;
     this.webhookDeployment = webhookDeployment;
+    this.readiness = readiness;
+    this.shutdownDelaySeconds = shutdownDelaySeconds;
+  }
+
+  /**
+   * Stops in the order load balancers expect: readiness fails at once (and every answer says its
+   * connection closes) while requests are still served; {@code shutdown_delay_seconds} later the
+   * listener closes and the {@link #drain()} begins.
+   */
+  public Future<Void> shutdown() {
+    readiness.stopping();
+    if (shutdownDelaySeconds == 0) {
+      return drain();
+    }
+    LOG.info("Stopping: readiness fails now; the listener closes in {} s", shutdownDelaySeconds);
+    return vertx.timer(shutdownDelaySeconds, java.util.concurrent.TimeUnit.SECONDS).compose(v -> drain());
   }
 
   /**
@@ -56,6 +77,7 @@ public final class Application {
    * Vert.x afterwards stops the rest.
    */
   public Future<Void> drain() {
+    LOG.info("Stopping: no new requests; in-flight requests may finish");
     return Future.all(undeploy(httpDeployment), undeploy(webhookDeployment)).mapEmpty();
   }
 
@@ -65,7 +87,9 @@ public final class Application {
 
   public static Future<Application> start(Vertx vertx, ConveneConfig config, Database database, PrintStream console) {
     Node node = new Node(config, database, console);
-    return vertx.deployVerticle(node).map(id -> new Application(vertx, node.httpDeployment, node.webhookDeployment));
+    return vertx.deployVerticle(node)
+        .map(id -> new Application(vertx, node.httpDeployment, node.webhookDeployment, node.readiness,
+            config.shutdownDelaySeconds()));
   }
 
   /** The parent of every Convene deployment in this process. */
@@ -73,6 +97,7 @@ public final class Application {
     private final ConveneConfig config;
     private final Database database;
     private final PrintStream console;
+    private final Readiness readiness = new Readiness();
     private String httpDeployment;
     private String webhookDeployment;
 
@@ -96,7 +121,7 @@ public final class Application {
           })
           .compose(secrets -> SecretsCheck.verify(database.pool(vertx), secrets)
               .compose(checked -> AccessTokens.start(vertx, database.pool(vertx), secrets, config))
-              .map(tokens -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens)))
+              .map(tokens -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens, readiness)))
           .compose(services -> (config.bootstrap() ? bootstrap(vertx, database, config, console) : Future.<Void>succeededFuture())
               .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database), perEventLoop))
               .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)

@@ -34,6 +34,7 @@ public final class Main {
       return;
     }
     Running running = new Running();
+    running.config = config;
     Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "convene-shutdown"));
     try {
       Database database;
@@ -77,16 +78,16 @@ public final class Main {
     volatile Vertx vertx;
     volatile Application application;
     volatile EmbeddedPostgres embedded;
+    volatile ConveneConfig config;
 
     void stop() {
       if (!stopped.compareAndSet(false, true)) {
         return;
       }
       if (vertx != null) {
-        LOG.info("Stopping: no new requests; in-flight requests may finish");
         try {
           if (application != null) {
-            application.drain().await(60, TimeUnit.SECONDS);
+            application.shutdown().await(config.shutdownDelaySeconds() + 60L, TimeUnit.SECONDS);
           }
           vertx.close().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {

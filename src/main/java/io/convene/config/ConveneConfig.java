@@ -37,6 +37,10 @@ import java.util.regex.Pattern;
  * @param webhookLogRetentionDays how long finished deliveries and their attempts stay in the log
  * @param webhookConcurrency         deliveries in flight at once on this node
  * @param webhookEndpointConcurrency deliveries in flight at once to one endpoint from this node
+ * @param shutdownDelaySeconds on SIGTERM, how long readiness fails before the listener closes, so that load
+ *                             balancers stop sending first
+ * @param rateLimitScope       {@code node}: each process counts its own requests; {@code cluster}: the rate and
+ *                             failed-auth limits hold across every node on the database
  */
 public record ConveneConfig(
     String httpHost,
@@ -61,11 +65,15 @@ public record ConveneConfig(
     List<Duration> webhookRetrySchedule,
     int webhookLogRetentionDays,
     int webhookConcurrency,
-    int webhookEndpointConcurrency) {
+    int webhookEndpointConcurrency,
+    int shutdownDelaySeconds,
+    String rateLimitScope) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
   private static final Set<String> KNOWN_WORKERS = Set.of(WORKER_API, WORKER_WEBHOOKS, WORKER_CALENDAR);
+  public static final String SCOPE_NODE = "node";
+  public static final String SCOPE_CLUSTER = "cluster";
   /** HS256 wants a key of at least its 256-bit output. */
   public static final int MIN_JWT_SECRET_LENGTH = 32;
 
@@ -105,7 +113,13 @@ public record ConveneConfig(
         v.durations("webhook_retry_schedule", 20, Duration.ofDays(7)),
         v.requiredInt("webhook_log_retention_days", 1, 3650),
         v.requiredInt("webhook_concurrency", 1, 10_000),
-        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000));
+        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000),
+        v.requiredInt("shutdown_delay_seconds", 0, 300),
+        v.oneOf("rate_limit_scope", Set.of(SCOPE_NODE, SCOPE_CLUSTER)));
+  }
+
+  public boolean clusterRateLimits() {
+    return SCOPE_CLUSTER.equals(rateLimitScope);
   }
 
   public boolean runs(String worker) {
@@ -264,6 +278,14 @@ public record ConveneConfig(
         case "false", "0", "no", "off" -> 0;
         default -> throw invalid(key, s, "must be true or false");
       };
+    }
+
+    String oneOf(String key, Set<String> known) {
+      String s = requiredString(key).toLowerCase(Locale.ROOT);
+      if (!known.contains(s)) {
+        throw invalid(key, s, "must be one of " + String.join(", ", new TreeSet<>(known)));
+      }
+      return s;
     }
 
     /** A comma-separated list of names, each one of {@code known}; at least one. */

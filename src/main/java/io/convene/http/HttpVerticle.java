@@ -51,7 +51,11 @@ public final class HttpVerticle extends VerticleBase {
   private final ConveneConfig config;
   private HttpServer server;
   private Router router;
-  /** From the start of the drain on, every answer says that its connection closes (see {@link #stop()}). */
+  /**
+   * From the start of the drain on, every answer says that its connection closes (see {@link #stop()});
+   * so does every answer from the moment readiness fails, so that keep-alive clients reconnect through
+   * their load balancer to another node before this listener closes.
+   */
   private boolean draining;
 
   public HttpVerticle(Services services) {
@@ -87,7 +91,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private void closeConnectionWhileDraining(RoutingContext ctx) {
     ctx.addHeadersEndHandler(v -> {
-      if (draining) {
+      if (draining || services.readiness().isStopping()) {
         ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       }
     });
@@ -165,7 +169,13 @@ public final class HttpVerticle extends VerticleBase {
         .end(ErrorRenderer.body(error, requestId).toBuffer());
   }
 
-  private static void ready(RoutingContext ctx, MeetingStore store) {
+  private void ready(RoutingContext ctx, MeetingStore store) {
+    if (services.readiness().isStopping()) {
+      // Answered here, not through the error handler: its 503 log line means the database is away.
+      ApiException stopping = new ApiException(503, "shutting_down", "this node is shutting down", null);
+      Responses.json(ctx, 503, ErrorRenderer.body(stopping, RequestIds.of(ctx)));
+      return;
+    }
     store.send(new CheckDatabase())
         .onSuccess(time -> Responses.ok(ctx, new JsonObject().put("status", "ready")))
         .onFailure(ctx::fail);
