@@ -332,16 +332,8 @@ public record ConveneConfig(
 
     void check(String key, String value, java.util.function.Predicate<String> ok, String problem) {
       if (!ok.test(value)) {
-        throw invalid(key, redact(key, value), problem);
+        throw invalid(key, ConfigLoader.redact(key, value), problem);
       }
-    }
-
-    private static String redact(String key, String value) {
-      return switch (key) {
-        case "database_url" -> value.replaceAll("://[^@/]*@", "://***@");
-        case "secrets_key", "admin_token", "jwt_secret", "google_client_secret" -> "***";
-        default -> value;
-      };
     }
 
     private static ConfigException invalid(String key, String value, String problem) {
