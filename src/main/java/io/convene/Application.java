@@ -5,6 +5,7 @@ import io.convene.calendar.CalendarSyncVerticle;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
+import io.convene.http.ClusterBuckets;
 import io.convene.http.HttpVerticle;
 import io.convene.http.Idempotency;
 import io.convene.http.FailedAuthLimiter;
@@ -111,9 +112,10 @@ public final class Application {
     public Future<?> start() {
       vertx.eventBus().registerCodec(new LocalCodec());
       DeploymentOptions perEventLoop = new DeploymentOptions().setInstances(config.eventLoops());
-      RateLimiter rateLimiter = config.rateLimitPerMinute() > 0 ? new RateLimiter(config.rateLimitPerMinute()) : null;
+      RateLimiter rateLimiter = config.rateLimitPerMinute() > 0
+          ? new RateLimiter(config.rateLimitPerMinute(), config.clusterRateLimits()) : null;
       FailedAuthLimiter failedAuth = config.authFailuresPerMinute() > 0
-          ? new FailedAuthLimiter(config.authFailuresPerMinute()) : null;
+          ? new FailedAuthLimiter(config.authFailuresPerMinute(), config.clusterRateLimits()) : null;
       return vertx.executeBlocking(() -> {
             database.migrate();
             byte[] key = config.secretsKeyBytes();
@@ -134,7 +136,8 @@ public final class Application {
                   ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop) : Future.<String>succeededFuture(null))
               .onSuccess(id -> httpDeployment = id))
           .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
-          .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth));
+          .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth))
+          .onSuccess(id -> ClusterBuckets.reconcileIfClusterScope(vertx, config, database.pool(vertx), rateLimiter, failedAuth));
     }
   }
 
