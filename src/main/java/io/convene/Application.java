@@ -6,6 +6,7 @@ import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
 import io.convene.http.ClusterBuckets;
+import io.convene.http.HealthVerticle;
 import io.convene.http.HttpVerticle;
 import io.convene.http.Idempotency;
 import io.convene.http.FailedAuthLimiter;
@@ -40,7 +41,7 @@ public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
   private final Vertx vertx;
-  /** {@code null} on a node that does not run the {@code api} worker. */
+  /** The HTTP front, or on a node without the {@code api} worker its probes alone ({@link HealthVerticle}). */
   private final String httpDeployment;
   /** {@code null} on a node that does not run the {@code webhooks} worker. */
   private final String webhookDeployment;
@@ -133,7 +134,8 @@ public final class Application {
                 return config.runs(ConveneConfig.WORKER_CALENDAR) ? startCalendarSync(vertx, services) : Future.succeededFuture();
               })
               .compose(v -> config.runs(ConveneConfig.WORKER_API)
-                  ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop) : Future.<String>succeededFuture(null))
+                  ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop)
+                  : vertx.deployVerticle(new HealthVerticle(services)))
               .onSuccess(id -> httpDeployment = id))
           .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
           .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth))

@@ -117,7 +117,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(errors);
 
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
-    router.get("/health/ready").handler(ctx -> ready(ctx, store));
+    router.get("/health/ready").handler(ctx -> ready(ctx, store, services.readiness()));
     if (services.failedAuthLimiter() != null) {
       router.route("/admin/v1/*").handler(services.failedAuthLimiter());
       router.route(TokenEndpoint.PATH).handler(services.failedAuthLimiter());
@@ -169,8 +169,8 @@ public final class HttpVerticle extends VerticleBase {
         .end(ErrorRenderer.body(error, requestId).toBuffer());
   }
 
-  private void ready(RoutingContext ctx, MeetingStore store) {
-    if (services.readiness().isStopping()) {
+  static void ready(RoutingContext ctx, MeetingStore store, Readiness readiness) {
+    if (readiness.isStopping()) {
       // Answered here, not through the error handler: its 503 log line means the database is away.
       ApiException stopping = new ApiException(503, "shutting_down", "this node is shutting down", null);
       Responses.json(ctx, 503, ErrorRenderer.body(stopping, RequestIds.of(ctx)));
