@@ -80,7 +80,6 @@ REQUEST_TIMEOUT_MS=15000
 RETRY_SCHEDULE=5s,15s,30s,60s,60s,60s,60s,60s,60s,60s
 ENDPOINT_TIMEOUT_S=5
 
-pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 needs_maven=0
 jar_stale() { [[ ! -f $JAR || -n $(find "$ROOT/src/main" "$ROOT/conf" "$ROOT/pom.xml" -type f -newer "$JAR" 2>/dev/null | head -1) ]]; }
 if jar_stale; then needs_maven=1; fi
@@ -141,8 +140,6 @@ sleep_until() { # epoch ms
   return 0
 }
 
-random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
-
 fact() { printf '%s=%s\n' "$1" "$2" >>"$FACTS"; }
 
 PIDS=()
@@ -163,45 +160,6 @@ java_tool() { java -cp "$JAR" "$REL/$1" "${@:2}"; }
 # ---------------------------------------------------------------- PostgreSQL run by the script
 
 PG_DIRS=()
-# From /, which the postgres user can always reach (the repository may live under a private home).
-as_postgres() { if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
-
-pg_init() { # dir port -> sets PG_PASSWORD, DB_URL, JDBC_URL
-  local dir=$1 port=$2
-  mkdir -p "$dir"
-  [[ $(id -u) -ne 0 ]] || chown postgres: "$dir"
-  PG_PASSWORD=$(random_hex 16)
-  as_postgres "$PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C --auth-local=trust \
-    --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
-  as_postgres tee -a "$dir/data/postgresql.conf" >/dev/null <<EOF
-port = $port
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$dir'
-max_connections = 100
-fsync = on
-synchronous_commit = on
-full_page_writes = on
-timezone = 'UTC'
-log_timezone = 'UTC'
-EOF
-  PG_DIRS+=("$dir")
-  pg_start "$dir"
-  as_postgres "$PG_BIN/psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE convene LOGIN PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE convene OWNER convene" >/dev/null
-  DB_URL="postgresql://convene:$PG_PASSWORD@127.0.0.1:$port/convene"
-  JDBC_URL="jdbc:postgresql://127.0.0.1:$port/convene"
-  PSQL=(env PGPASSWORD="$PG_PASSWORD" psql -X -q -At -h 127.0.0.1 -p "$port" -U convene -d convene)
-}
-
-pg_start() {
-  as_postgres "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/postgres.log" -w -t 60 start >/dev/null \
-    || { tail -20 "$1/postgres.log" >&2; die "PostgreSQL did not start"; }
-}
-
-pg_stop_quietly() {
-  [[ -f $1/data/postmaster.pid ]] || return 0
-  as_postgres "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w -t 30 stop >/dev/null 2>&1 || true
-}
 
 pg_kill9() { # dir: SIGKILL the postmaster, then wait until its children noticed and exited
   local dir=$1 pm kids pid i
