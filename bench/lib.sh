@@ -100,6 +100,7 @@ haproxy_cfg() { # file listen_port stats_port node_port... : round robin, health
     cat <<EOF
 # Written by Convene's scripts: HAProxy in front of the API nodes, all on 127.0.0.1.
 # A node is taken out after 2 failed checks of /health/ready 1 s apart, within its shutdown delay.
+# A node back UP gets its share of traffic over 10 s (slowstart): a JVM that just started is cold.
 global
   maxconn 4096
 
@@ -108,6 +109,7 @@ defaults
   timeout connect 2s
   timeout client 30s
   timeout server 30s
+  timeout check 2s
   retries 2
   option redispatch
   retry-on conn-failure
@@ -125,7 +127,7 @@ backend convene
   balance roundrobin
   option httpchk GET /health/ready
   http-check expect status 200
-  default-server inter 1s fall 2 rise 2
+  default-server inter 1s fall 2 rise 2 slowstart 10s
 EOF
     for p in "$@"; do
       i=$((i + 1))
