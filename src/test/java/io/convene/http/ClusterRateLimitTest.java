@@ -56,17 +56,29 @@ class ClusterRateLimitTest {
         .execute(Tuple.of(kind, key)).await().iterator().next().getDouble(0);
   }
 
+  /** One node's buckets of one limit (60 a minute) and their reconciliation. */
+  private record Node(TokenBuckets buckets, ClusterBuckets cluster) {
+    static Node on(Pool pool, String kind) {
+      TokenBuckets buckets = new TokenBuckets(60, true);
+      return new Node(buckets, new ClusterBuckets(pool, kind, buckets));
+    }
+
+    void reconcile() {
+      cluster.reconcile().await();
+    }
+  }
+
   @Test
   void whatOneNodeSpentIsGoneOnTheOtherAfterReconciling(Vertx vertx) {
     Pool pool = migrated(vertx, TestDatabase.fresh());
-    TokenBuckets a = new TokenBuckets(60, true);
-    TokenBuckets b = new TokenBuckets(60, true);
-    ClusterBuckets nodeA = new ClusterBuckets(pool, "rate", a);
-    ClusterBuckets nodeB = new ClusterBuckets(pool, "rate", b);
+    Node nodeA = Node.on(pool, "rate");
+    Node nodeB = Node.on(pool, "rate");
+    TokenBuckets a = nodeA.buckets();
+    TokenBuckets b = nodeB.buckets();
 
     assertEquals(60, takeAll(a, "cred_1", 61), "node a spends the whole burst, then refuses");
-    nodeA.reconcile().await();
-    nodeB.reconcile().await();
+    nodeA.reconcile();
+    nodeB.reconcile();
 
     TokenBuckets.Level onB = b.take("cred_1");
     assertFalse(onB.allowed(), "node b learnt of it without a request of its own");
@@ -78,17 +90,17 @@ class ClusterRateLimitTest {
   @Test
   void aBurstOnBothNodesBeforeTheyReconcileIsOwedBack(Vertx vertx) {
     Pool pool = migrated(vertx, TestDatabase.fresh());
-    TokenBuckets a = new TokenBuckets(60, true);
-    TokenBuckets b = new TokenBuckets(60, true);
-    ClusterBuckets nodeA = new ClusterBuckets(pool, "auth", a);
-    ClusterBuckets nodeB = new ClusterBuckets(pool, "auth", b);
+    Node nodeA = Node.on(pool, "auth");
+    Node nodeB = Node.on(pool, "auth");
+    TokenBuckets a = nodeA.buckets();
+    TokenBuckets b = nodeB.buckets();
 
     // The stated tolerance: within one reconciliation, each of N nodes may spend the same tokens.
     assertEquals(60, takeAll(a, "203.0.113.7", 60));
     assertEquals(60, takeAll(b, "203.0.113.7", 60));
-    nodeA.reconcile().await();
-    nodeB.reconcile().await();
-    nodeA.reconcile().await();
+    nodeA.reconcile();
+    nodeB.reconcile();
+    nodeA.reconcile();
 
     double owed = shared(pool, "auth", "203.0.113.7");
     assertTrue(owed <= -55 && owed > -60, "the cluster owes one burst: " + owed);
