@@ -1,5 +1,5 @@
-# Shell helpers shared by bench/run.sh and reliability/run.sh (sourced; each script defines its own
-# log and die, which these call).
+# Shell helpers shared by bench/run.sh, reliability/run.sh and deploy/local-cluster.sh (sourced; each
+# script defines its own log and die, which these call).
 
 stop_pid() { # pid, signal, seconds to wait; then SIGKILL
   local pid=$1 sig=$2 secs=$3 i
@@ -56,4 +56,96 @@ start_marked() { # out err marker seconds command... -> STARTED_PID, MARK (the w
     sleep 0.1
   done
   MARK=$(awk -v m="$marker" '$1 == m {print $2; exit}' "$out")
+}
+
+random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+
+# ---------------------------------------------------------------- a PostgreSQL server of our own
+# The caller sets PG_BIN (pg_bin_dir) and PG_DIRS=() (pg_init appends each server's directory).
+
+pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+# From /, which the postgres user can always reach (the repository may live under a private home).
+as_postgres() { if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+
+pg_init() { # dir port -> sets PG_PASSWORD, DB_URL, JDBC_URL
+  local dir=$1 port=$2
+  mkdir -p "$dir"
+  [[ $(id -u) -ne 0 ]] || chown postgres: "$dir"
+  PG_PASSWORD=$(random_hex 16)
+  as_postgres "$PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C --auth-local=trust \
+    --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  as_postgres tee -a "$dir/data/postgresql.conf" >/dev/null <<EOF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$dir'
+max_connections = 300
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+timezone = 'UTC'
+log_timezone = 'UTC'
+EOF
+  PG_DIRS+=("$dir")
+  pg_start "$dir"
+  as_postgres "$PG_BIN/psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+    -c "CREATE ROLE convene LOGIN PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE convene OWNER convene" >/dev/null
+  DB_URL="postgresql://convene:$PG_PASSWORD@127.0.0.1:$port/convene"
+  JDBC_URL="jdbc:postgresql://127.0.0.1:$port/convene"
+  PSQL=(env PGPASSWORD="$PG_PASSWORD" psql -X -q -At -h 127.0.0.1 -p "$port" -U convene -d convene)
+}
+
+pg_start() {
+  as_postgres "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/postgres.log" -w -t 60 start >/dev/null \
+    || { tail -20 "$1/postgres.log" >&2; die "PostgreSQL did not start"; }
+}
+
+pg_stop_quietly() {
+  [[ -f $1/data/postmaster.pid ]] || return 0
+  as_postgres "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w -t 30 stop >/dev/null 2>&1 || true
+}
+
+# ---------------------------------------------------------------- HAProxy in front of API nodes
+
+haproxy_cfg() { # file listen_port stats_port node_port... : round robin, health checks on /health/ready
+  local file=$1 port=$2 stats=$3 i=0 p
+  shift 3
+  {
+    cat <<EOF
+# Written by Convene's scripts: HAProxy in front of the API nodes, all on 127.0.0.1.
+# A node is taken out after 2 failed checks of /health/ready 1 s apart, within its shutdown delay.
+# A node back UP gets its share of traffic over 10 s (slowstart): a JVM that just started is cold.
+global
+  maxconn 4096
+
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  timeout check 2s
+  retries 2
+  option redispatch
+  retry-on conn-failure
+
+frontend api
+  bind 127.0.0.1:$port
+  default_backend convene
+
+frontend stats
+  bind 127.0.0.1:$stats
+  stats enable
+  stats uri /stats
+
+backend convene
+  balance roundrobin
+  option httpchk GET /health/ready
+  http-check expect status 200
+  default-server inter 1s fall 2 rise 2 slowstart 10s
+EOF
+    for p in "$@"; do
+      i=$((i + 1))
+      echo "  server api-$i 127.0.0.1:$p check"
+    done
+  } >"$file"
 }

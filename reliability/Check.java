@@ -97,6 +97,21 @@ public class Check {
             + " PostgreSQL connections",
         "no error response; every acknowledged write found and its event delivered; no growth beyond the stated"
             + " bounds"});
+    DESCRIPTION.put("cluster-kill", new String[] {
+        "two API nodes and a worker node on one PostgreSQL, HAProxy in front of the API nodes (checks of"
+            + " /health/ready every second); writes through HAProxy, then kill -9 of one API node mid-load",
+        "every acknowledged write is in the database and its event delivered; no request failed but those in flight"
+            + " at the kill; HAProxy took the node out within its check interval"});
+    DESCRIPTION.put("rolling-restart", new String[] {
+        "the same cluster under traffic through HAProxy; every node (both API nodes, then the worker node) stopped"
+            + " with SIGTERM and started again, one after another, each API node back in HAProxy before the next",
+        "zero failed requests (readiness fails for shutdown_delay_seconds before the listener closes, so HAProxy"
+            + " stops sending first); every acknowledged write is there and its event delivered"});
+    DESCRIPTION.put("cluster-limits", new String[] {
+        "one key's requests at a rate above its limit, through HAProxy to two API nodes with rate_limit_scope ="
+            + " cluster",
+        "the key gets what one bucket allows (burst, then refill) within the stated tolerance, not N times it; every"
+            + " refused request is a 429 with Retry-After"});
     DESCRIPTION.put("suite", new String[] {
         "the fast fault and security cases of the test suite (mvn -B test -Dtest=...): hostile input corpus,"
             + " graceful shutdown, failed-auth limiting, database outage, tenant isolation, credentials",
@@ -541,6 +556,9 @@ public class Check {
       case "embedded-db-dies" -> embeddedDbDies(res, f);
       case "crash-idempotent" -> crashIdempotent(res, f);
       case "soak" -> soak(res, f);
+      case "cluster-kill" -> clusterKill(res, f);
+      case "rolling-restart" -> rollingRestart(res, f);
+      case "cluster-limits" -> clusterLimits(res, f);
       case "suite" -> suite(res, f);
       default -> throw new IllegalArgumentException("unknown scenario " + name);
     }
@@ -1132,6 +1150,97 @@ public class Check {
         f.getProperty("no_recovery_detail"));
   }
 
+  // ------------------------------------------------------------------ 7-9. a cluster behind HAProxy
+
+  static void clusterKill(Result res, Properties f) throws Exception {
+    long kill = num(f, "kill_ms");
+    long down = num(f, "lb_down_ms");
+    long bound = num(f, "lb_bound_ms");
+    Common c = Common.read(f);
+    c.writes(res);
+    c.deliveries(res);
+    // Through HAProxy the client cannot tell the nodes apart: a request that failed must have been in
+    // flight at the kill (sent before it, answered after). Requests that reached the dead node later
+    // found its port closed and were sent to the other one (retry-on conn-failure, redispatch).
+    int cut = 0;
+    List<String> unexpected = new ArrayList<>();
+    for (JsonObject r : c.reqs) {
+      if (is2xx(r)) {
+        continue;
+      }
+      if (r.getLong("sent") <= kill + 200 && r.getLong("done") >= kill - 100) {
+        cut++;
+      } else {
+        unexpected.add(r.getString("op") + " " + (r.getString("err") != null ? r.getString("err") : r.getInteger("st"))
+            + " sent " + secs(r.getLong("sent") - kill) + " s after the kill");
+      }
+    }
+    res.put("outcomes", c.outcomes());
+    res.put("requests_cut_at_kill", cut);
+    res.put("lb_marked_down_after_ms", down - kill);
+    res.check("no request failed but those in flight at the kill", unexpected.isEmpty(),
+        cut + " in flight at the kill failed" + (unexpected.isEmpty() ? "" : "; unexpected " + unexpected.size() + ": "
+            + first(unexpected, 4)));
+    res.check("HAProxy took the killed node out within its checks (2 × 1 s, + 1 s)", down - kill <= bound,
+        "marked DOWN " + (down - kill) + " ms after the kill");
+  }
+
+  static void rollingRestart(Result res, Properties f) throws Exception {
+    Common c = Common.read(f);
+    c.writes(res);
+    c.deliveries(res);
+    List<String> failed = new ArrayList<>();
+    for (JsonObject r : c.reqs) {
+      if (!is2xx(r)) {
+        failed.add(r.getString("op") + " " + (r.getString("err") != null ? r.getString("err") + " (" + r.getString("msg") + ")"
+            : r.getInteger("st")));
+      }
+    }
+    long restartsDone = num(f, "restarts_done_ms");
+    long loadEnd = num(f, "load_end_ms");
+    res.put("outcomes", c.outcomes());
+    res.put("failed_requests", failed.size());
+    res.put("restarts_s", secs(restartsDone - num(f, "restarts_started_ms")));
+    res.notes.add(f.getProperty("restarts"));
+    res.check("zero failed requests", failed.isEmpty(), failed.isEmpty() ? "all " + c.reqs.size() + " requests 2xx"
+        : failed.size() + " failed: " + first(failed, 4));
+    res.check("every node was restarted while the load ran", restartsDone <= loadEnd,
+        "restarts done " + secs(loadEnd - restartsDone) + " s before the load ended");
+  }
+
+  static void clusterLimits(Result res, Properties f) throws Exception {
+    List<JsonObject> reqs = jsonl(f.getProperty("load"));
+    long limit = num(f, "limit_per_minute");
+    long nodes = num(f, "api_nodes");
+    double perSecond = limit / 60.0;
+    long admitted = reqs.stream().filter(Check::is2xx).count();
+    long firstSent = reqs.stream().mapToLong(r -> r.getLong("sent")).min().orElse(0);
+    long lastDone = reqs.stream().filter(Check::is2xx).mapToLong(r -> r.getLong("done")).max().orElse(firstSent);
+    // What one bucket allows from the key's first request to its last admitted one: the burst, then the refill.
+    double allowed = limit + perSecond * (lastDone - firstSent) / 1000.0;
+    // The stated tolerance: within one reconciliation (1 s) each other node may spend the same refill.
+    double tolerance = (nodes - 1) * perSecond * num(f, "reconcile_ms") / 1000.0 + 1;
+    List<String> other = new ArrayList<>();
+    for (JsonObject r : reqs) {
+      if (!is2xx(r) && (r.getInteger("st", 0) != 429 || r.getValue("ra") == null)) {
+        other.add(r.getString("op") + " " + (r.getString("err") != null ? r.getString("err") : r.getInteger("st")));
+      }
+    }
+    res.put("requests", reqs.size());
+    res.put("admitted", admitted);
+    res.put("refused_429", reqs.stream().filter(r -> r.getInteger("st", 0) == 429).count());
+    res.put("allowed_by_one_bucket", Math.round(allowed));
+    res.put("tolerance", Math.round(tolerance * 10) / 10.0);
+    res.put("node_scope_would_admit_up_to", Math.round(Math.min(reqs.size(), nodes * allowed)));
+    res.check("the key's admitted requests stay within the limit + the tolerance across the nodes",
+        admitted <= allowed + tolerance, admitted + " admitted; one bucket allows " + Math.round(allowed)
+            + ", tolerance " + Math.round(tolerance * 10) / 10.0);
+    res.check("and the limit is not cut short (at least 90 % of what one bucket allows)", admitted >= 0.9 * allowed,
+        admitted + " of " + Math.round(allowed));
+    res.check("every refused request is a 429 with Retry-After", other.isEmpty(),
+        other.isEmpty() ? "yes" : other.size() + " others: " + first(other, 4));
+  }
+
   // ------------------------------------------------------------------ 5. soak
 
   static void soak(Result res, Properties f) throws Exception {
@@ -1399,6 +1508,12 @@ public class Check {
           "keys_with_one_meeting", "keys_with_two_or_more", "keys_with_none", "extra_meetings");
       case "soak" -> List.of("requests", "acknowledged", "lost", "events_lost", "heap_first_third_mean_mib",
           "heap_last_third_mean_mib", "heap_growth_mib_per_min", "threads_last_third_max", "pg_connections_max");
+      case "cluster-kill" -> List.of("acknowledged", "found", "events_made", "delivered", "events_lost",
+          "requests_cut_at_kill", "lb_marked_down_after_ms");
+      case "rolling-restart" -> List.of("requests", "acknowledged", "found", "failed_requests", "events_made", "delivered",
+          "events_lost", "restarts_s");
+      case "cluster-limits" -> List.of("requests", "admitted", "refused_429", "allowed_by_one_bucket", "tolerance",
+          "node_scope_would_admit_up_to");
       default -> List.of("tests", "passed", "failures", "errors");
     };
     return keys.stream().filter(f::containsKey).map(k -> k + " " + f.getValue(k)).collect(Collectors.joining(", "));

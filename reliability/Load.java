@@ -6,7 +6,7 @@
 //   RELIABILITY_API_KEY=sk_live_... java -cp target/convene.jar reliability/Load.java \
 //     --urls http://127.0.0.1:8080[,http://127.0.0.1:8081] --rate 100 --duration 45 --out requests.jsonl \
 //     [--mix put=70,schedule=30] [--initial 20] [--timeout-ms 20000] [--connections 32]
-//     [--new-connection-share 0] [--failover]
+//     [--new-connection-share 0] [--failover] [--stop-when FILE]
 //
 // Operations (Platform API): schedule (POST /v1/schedule), put (PUT /v1/meetings/{id}, new times),
 // slowput (the same PUT, its body sent half now and half a second later: a slow client),
@@ -16,7 +16,8 @@
 // --initial schedules that many meetings before the timed load. Requests go round-robin over --urls;
 // with --failover a request whose connection was refused is sent once more to the next URL (it cannot
 // have been processed). --new-connection-share: the fraction of requests sent on a fresh connection
-// each (Connection: close), the rest over pooled keep-alive connections.
+// each (Connection: close), the rest over pooled keep-alive connections. --stop-when FILE ends the timed
+// load early once FILE exists (a scenario whose fault takes as long as the machine makes it).
 //
 // stdout: "LOAD_STARTED <epoch ms>" when the timed load begins, then "LOAD_JSON {...}" (a summary).
 // --out: one JSON line per request: {"i", "op", "inst" (index in --urls), "ka" (keep-alive), "sent"
@@ -184,6 +185,7 @@ public class Load {
       throw new IllegalArgumentException("RELIABILITY_API_KEY is not set");
     }
     double rate = Double.parseDouble(o.getOrDefault("rate", "100"));
+    stopWhen = o.get("stop-when");
     double duration = Double.parseDouble(o.getOrDefault("duration", "30"));
     Load load = new Load(urls, key, Long.parseLong(o.getOrDefault("timeout-ms", "20000")),
         Double.parseDouble(o.getOrDefault("new-connection-share", "0")), Boolean.parseBoolean(o.get("failover")), mix);
@@ -193,6 +195,9 @@ public class Load {
     System.out.flush();
     System.exit(0);
   }
+
+  /** --stop-when FILE: the timed load ends early once FILE exists (what is in flight still finishes). */
+  private static String stopWhen;
 
   private JsonObject run(double rate, double duration, int initial, int connections, Path out) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
@@ -222,7 +227,11 @@ public class Load {
     System.out.flush();
     int next = 0;
     int base = counter[0];
+    Path stopFile = stopWhen == null ? null : Path.of(stopWhen);
     while (next < total) {
+      if (stopFile != null && (next & 15) == 0 && Files.exists(stopFile)) {
+        break;
+      }
       long now = System.nanoTime();
       int due = (int) Math.min(total - 1, Math.floor((now - start) / intervalNanos));
       if (due >= next) {

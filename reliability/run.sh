@@ -16,6 +16,9 @@
 #   crash-idempotent   kill -9 of Convene during a burst of POST /v1/schedule with Idempotency-Keys; restart;
 #                      every request retried with its key: exactly one meeting per key
 #   soak               mixed load at a moderate rate for 10 minutes, sampling heap, threads, fds, connections
+#   cluster-kill       two API nodes and a worker node behind HAProxy; kill -9 of an API node under 200 writes/s
+#   rolling-restart    every node of that cluster restarted in turn under traffic: no request may fail
+#   cluster-limits     one key's rate limit across the API nodes (rate_limit_scope = cluster)
 #   suite              the fast fault and security cases of the test suite (mvn -B test -Dtest=...)
 #
 # Options:
@@ -34,7 +37,7 @@
 
 set -Eeuo pipefail
 
-ALL=(db-kill receiver-down two-instances graceful-shutdown slow-clients embedded-db-dies crash-idempotent soak suite)
+ALL=(db-kill receiver-down two-instances graceful-shutdown slow-clients embedded-db-dies crash-idempotent soak cluster-kill rolling-restart cluster-limits suite)
 SOAK_MIN=10
 DOWN_MIN=3
 RATE=100
@@ -85,7 +88,6 @@ REQUEST_TIMEOUT_MS=15000
 RETRY_SCHEDULE=5s,15s,30s,60s,60s,60s,60s,60s,60s,60s
 ENDPOINT_TIMEOUT_S=5
 
-pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 needs_maven=0
 jar_stale() { [[ ! -f $JAR || -n $(find "$ROOT/src/main" "$ROOT/conf" "$ROOT/pom.xml" -type f -newer "$JAR" 2>/dev/null | head -1) ]]; }
 if jar_stale; then needs_maven=1; fi
@@ -96,6 +98,7 @@ command -v curl >/dev/null || need+=(curl)
 if ((needs_maven)) && ! command -v mvn >/dev/null; then need+=(maven); fi
 { [[ -x "$(pg_bin_dir)/initdb" ]] && command -v psql; } >/dev/null 2>&1 || need+=(postgresql)
 command -v runuser >/dev/null || need+=(util-linux)
+[[ " ${SELECTED[*]} " != *" cluster-"* && " ${SELECTED[*]} " != *" rolling-restart "* ]] || command -v haproxy >/dev/null || need+=(haproxy)
 if ((${#need[@]})); then
   [[ $(id -u) -eq 0 ]] || die "missing ${need[*]}: install them (apt-get install -y ${need[*]}) or run as root"
   log "installing from Debian's packages: ${need[*]}"
@@ -146,8 +149,6 @@ sleep_until() { # epoch ms
   return 0
 }
 
-random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
-
 fact() { printf '%s=%s\n' "$1" "$2" >>"$FACTS"; }
 
 PIDS=()
@@ -168,45 +169,6 @@ java_tool() { java -cp "$JAR" "$REL/$1" "${@:2}"; }
 # ---------------------------------------------------------------- PostgreSQL run by the script
 
 PG_DIRS=()
-# From /, which the postgres user can always reach (the repository may live under a private home).
-as_postgres() { if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
-
-pg_init() { # dir port -> sets PG_PASSWORD, DB_URL, JDBC_URL
-  local dir=$1 port=$2
-  mkdir -p "$dir"
-  [[ $(id -u) -ne 0 ]] || chown postgres: "$dir"
-  PG_PASSWORD=$(random_hex 16)
-  as_postgres "$PG_BIN/initdb" -D "$dir/data" -U postgres -E UTF8 --locale=C --auth-local=trust \
-    --auth-host=scram-sha-256 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
-  as_postgres tee -a "$dir/data/postgresql.conf" >/dev/null <<EOF
-port = $port
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$dir'
-max_connections = 100
-fsync = on
-synchronous_commit = on
-full_page_writes = on
-timezone = 'UTC'
-log_timezone = 'UTC'
-EOF
-  PG_DIRS+=("$dir")
-  pg_start "$dir"
-  as_postgres "$PG_BIN/psql" -X -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
-    -c "CREATE ROLE convene LOGIN PASSWORD '$PG_PASSWORD'" -c "CREATE DATABASE convene OWNER convene" >/dev/null
-  DB_URL="postgresql://convene:$PG_PASSWORD@127.0.0.1:$port/convene"
-  JDBC_URL="jdbc:postgresql://127.0.0.1:$port/convene"
-  PSQL=(env PGPASSWORD="$PG_PASSWORD" psql -X -q -At -h 127.0.0.1 -p "$port" -U convene -d convene)
-}
-
-pg_start() {
-  as_postgres "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/postgres.log" -w -t 60 start >/dev/null \
-    || { tail -20 "$1/postgres.log" >&2; die "PostgreSQL did not start"; }
-}
-
-pg_stop_quietly() {
-  [[ -f $1/data/postmaster.pid ]] || return 0
-  as_postgres "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w -t 30 stop >/dev/null 2>&1 || true
-}
 
 pg_kill9() { # dir: SIGKILL the postmaster, then wait until its children noticed and exited
   local dir=$1 pm kids pid i
@@ -780,7 +742,152 @@ scenario_soak() {
   convene_stop "$pid"
 }
 
-# ---------------------------------------------------------------- 9. suite
+# ---------------------------------------------------------------- 10-12. a cluster behind HAProxy
+
+# API nodes api-1..api-N and a worker node on one PostgreSQL the script runs, HAProxy in front of the
+# API nodes (bench/lib.sh's haproxy_cfg: checks of /health/ready every second, out after 2 failures).
+NODE_PIDS=()
+NODE_PORTS=()
+cluster_up() { # api_nodes env... -> NODE_PIDS/NODE_PORTS (index 0..n-1 API nodes, n the worker), LB_PORT, LB_STATS
+  local n=$1 i port
+  shift
+  CLUSTER_ENV=(CONVENE_DATABASE_URL="$DB_URL" CONVENE_SECRETS_KEY="$CLUSTER_KEY" CONVENE_EVENT_LOOPS=2 "$@")
+  for ((i = 0; i <= n; i++)); do
+    port=$(free_port)
+    NODE_PORTS[i]=$port
+    node_start "$i" "$n"
+  done
+  LB_PORT=$(free_port)
+  LB_STATS=$(free_port)
+  haproxy_cfg "$SDIR/haproxy.cfg" "$LB_PORT" "$LB_STATS" "${NODE_PORTS[@]:0:n}"
+  haproxy -f "$SDIR/haproxy.cfg" -db >>"$SDIR/haproxy.log" 2>&1 &
+  track $!
+  for ((i = 0; i < n; i++)); do lb_wait "api-$((i + 1))" UP 30; done
+  log "HAProxy on 127.0.0.1:$LB_PORT in front of $n API nodes (stats on $LB_STATS)"
+}
+
+node_start() { # index api_nodes: the same port and settings as the node had before
+  local i=$1 n=$2
+  if ((i < n)); then
+    convene_start "convene-api-$((i + 1))" "${NODE_PORTS[i]}" "${CLUSTER_ENV[@]}" CONVENE_WORKERS=api
+  else
+    convene_start convene-worker "${NODE_PORTS[i]}" "${CLUSTER_ENV[@]}" CONVENE_WORKERS=webhooks,calendar
+  fi
+  NODE_PIDS[i]=$CONVENE_PID
+}
+
+lb_state() { # server -> its status in HAProxy's stats (UP, DOWN, ...)
+  curl -fsS --max-time 2 "http://127.0.0.1:$LB_STATS/stats;csv" 2>/dev/null | awk -F, -v s="$1" '$1 == "convene" && $2 == s {print $18}'
+}
+
+lb_wait() { # server status seconds -> LB_SEEN_MS when HAProxy shows it
+  local deadline=$((SECONDS + $3))
+  until [[ $(lb_state "$1") == "$2"* ]]; do
+    ((SECONDS < deadline)) || die "HAProxy did not see $1 $2 within $3 s (it says: $(lb_state "$1"))"
+    sleep 0.1
+  done
+  LB_SEEN_MS=$(now_ms)
+}
+
+cluster_tenant() { # through HAProxy: the tenant, and a webhook endpoint unless told not to
+  create_tenant "$LB_PORT"
+  [[ ${1:-} == no-webhook ]] || register_webhook "$LB_PORT" "$RECEIVER_PORT"
+}
+
+scenario_cluster_kill() {
+  local before=10 after=15 rate=200 kill_ms
+  pg_init "$SDIR/pg" "$(free_port)"
+  CLUSTER_KEY=$(head -c 32 /dev/urandom | base64)
+  receiver_start 0
+  cluster_up 2 CONVENE_RATE_LIMIT_PER_MINUTE=0
+  cluster_tenant
+  log "${rate} writes/s through HAProxy (70% PUT, 30% schedule): ${before}s, then kill -9 of api-1, then ${after}s more"
+  load_start --urls "http://127.0.0.1:$LB_PORT" --rate "$rate" --duration $((before + after)) \
+    --mix put=70,schedule=30 --initial 20
+  sleep_until $((LOAD_T0 + before * 1000))
+  kill -KILL "${NODE_PIDS[0]}"
+  kill_ms=$(now_ms)
+  lb_wait api-1 DOWN 20
+  log "api-1 killed; HAProxy marked it DOWN $((LB_SEEN_MS - kill_ms)) ms later"
+  load_wait
+  fact load_end_ms "$(now_ms)"
+  common_facts
+  wait_drained 180
+  secrets_in_logs
+  fact kill_ms "$kill_ms"
+  fact lb_down_ms "$LB_SEEN_MS"
+  fact lb_bound_ms 3000
+  fact setting.rate_per_s "$rate"
+  fact setting.mix put=70,schedule=30
+  fact setting.nodes "api-1, api-2 (api), worker (webhooks,calendar); HAProxy: check /health/ready every 1 s, fall 2, retry-on conn-failure"
+  judge cluster-kill
+}
+
+scenario_rolling_restart() {
+  # The load runs until 5 s after the last restart (at most 300 s): a start takes 5 s on a quiet machine
+  # and much longer on a busy one.
+  local rate=40 duration=300 delay=4 i t0 stop_ms ready_ms restarts=""
+  pg_init "$SDIR/pg" "$(free_port)"
+  CLUSTER_KEY=$(head -c 32 /dev/urandom | base64)
+  receiver_start 0
+  cluster_up 2 CONVENE_RATE_LIMIT_PER_MINUTE=0 CONVENE_SHUTDOWN_DELAY_SECONDS="$delay"
+  cluster_tenant
+  log "${rate} requests/s through HAProxy (PUT 45, schedule 20, GET 35) while every node is restarted in turn, and 5 s more"
+  load_start --urls "http://127.0.0.1:$LB_PORT" --rate "$rate" --duration "$duration" \
+    --mix put=45,schedule=20,get=35 --initial 20 --stop-when "$SDIR/stop-load"
+  sleep_until $((LOAD_T0 + 5000))
+  t0=$(now_ms)
+  for i in 0 1 2; do
+    local name=api-$((i + 1))
+    ((i < 2)) || name=worker
+    stop_ms=$(now_ms)
+    convene_stop "${NODE_PIDS[i]}"
+    node_start "$i" 2
+    ready_ms=$READY_MS
+    if ((i < 2)); then lb_wait "$name" UP 30; else LB_SEEN_MS=$ready_ms; fi
+    restarts+="$name: stopped in $STOP_S s, back in HAProxy $(((LB_SEEN_MS - stop_ms) / 1000)) s after SIGTERM; "
+    log "$name restarted (stopped in $STOP_S s; serving again $(((LB_SEEN_MS - stop_ms) / 1000)) s after SIGTERM)"
+  done
+  fact restarts_done_ms "$(now_ms)"
+  fact restarts_started_ms "$t0"
+  sleep 5
+  touch "$SDIR/stop-load"
+  load_wait
+  fact load_end_ms "$(now_ms)"
+  common_facts
+  wait_drained 180
+  secrets_in_logs
+  fact restarts "$restarts"
+  fact setting.rate_per_s "$rate"
+  fact setting.duration "until 5 s after the last restart"
+  fact setting.mix put=45,schedule=20,get=35
+  fact setting.shutdown_delay_seconds "$delay"
+  fact setting.nodes "api-1, api-2 (api), worker (webhooks,calendar); HAProxy: check /health/ready every 1 s, fall 2, rise 2"
+  judge rolling-restart
+}
+
+scenario_cluster_limits() {
+  local rate=30 duration=45 limit=300
+  pg_init "$SDIR/pg" "$(free_port)"
+  CLUSTER_KEY=$(head -c 32 /dev/urandom | base64)
+  cluster_up 2 CONVENE_RATE_LIMIT_PER_MINUTE="$limit" CONVENE_RATE_LIMIT_SCOPE=cluster
+  cluster_tenant no-webhook
+  log "GETs of one key at ${rate}/s through HAProxy for ${duration}s; the key's limit is ${limit}/min across the cluster"
+  load_start --urls "http://127.0.0.1:$LB_PORT" --rate "$rate" --duration "$duration" --mix get=100 --initial 1
+  load_wait
+  fact load "$SDIR/requests.jsonl"
+  secrets_in_logs
+  fact limit_per_minute "$limit"
+  fact api_nodes 2
+  fact reconcile_ms 1000
+  fact setting.rate_per_s "$rate"
+  fact setting.duration_s "$duration"
+  fact setting.rate_limit_per_minute "$limit"
+  fact setting.rate_limit_scope cluster
+  judge cluster-limits
+}
+
+# ---------------------------------------------------------------- 13. suite
 
 SUITE_TESTS=(
   HostileInputTest

@@ -5,11 +5,14 @@ import io.convene.calendar.CalendarSyncVerticle;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
+import io.convene.http.ClusterBuckets;
+import io.convene.http.HealthVerticle;
 import io.convene.http.HttpVerticle;
 import io.convene.http.Idempotency;
 import io.convene.http.FailedAuthLimiter;
 import io.convene.http.RateLimiter;
 import io.convene.meeting.LastSeenMeetings;
+import io.convene.http.Readiness;
 import io.convene.meeting.MeetingStoreVerticle;
 import io.convene.observability.MetricsVerticle;
 import io.convene.secrets.SecretBox;
@@ -42,15 +45,35 @@ public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
   private final Vertx vertx;
-  /** {@code null} on a node that does not run the {@code api} worker. */
+  /** The HTTP front, or on a node without the {@code api} worker its probes alone ({@link HealthVerticle}). */
   private final String httpDeployment;
   /** {@code null} on a node that does not run the {@code webhooks} worker. */
   private final String webhookDeployment;
 
-  private Application(Vertx vertx, String httpDeployment, String webhookDeployment) {
+  private final Readiness readiness;
+  private final int shutdownDelaySeconds;
+
+  private Application(Vertx vertx, String httpDeployment, String webhookDeployment, Readiness readiness,
+                      int shutdownDelaySeconds) {
     this.vertx = vertx;
     this.httpDeployment = httpDeployment;
     this.webhookDeployment = webhookDeployment;
+    this.readiness = readiness;
+    this.shutdownDelaySeconds = shutdownDelaySeconds;
+  }
+
+  /**
+   * Stops in the order load balancers expect: readiness fails at once (and every answer says its
+   * connection closes) while requests are still served; {@code shutdown_delay_seconds} later the
+   * listener closes and the {@link #drain()} begins.
+   */
+  public Future<Void> shutdown() {
+    readiness.stopping();
+    if (shutdownDelaySeconds == 0) {
+      return drain();
+    }
+    LOG.info("Stopping: readiness fails now; the listener closes in {} s", shutdownDelaySeconds);
+    return vertx.timer(shutdownDelaySeconds, java.util.concurrent.TimeUnit.SECONDS).compose(v -> drain());
   }
 
   /**
@@ -60,6 +83,7 @@ public final class Application {
    * Vert.x afterwards stops the rest.
    */
   public Future<Void> drain() {
+    LOG.info("Stopping: no new requests; in-flight requests may finish");
     return Future.all(undeploy(httpDeployment), undeploy(webhookDeployment)).mapEmpty();
   }
 
@@ -69,7 +93,9 @@ public final class Application {
 
   public static Future<Application> start(Vertx vertx, ConveneConfig config, Database database, PrintStream console) {
     Node node = new Node(config, database, console);
-    return vertx.deployVerticle(node).map(id -> new Application(vertx, node.httpDeployment, node.webhookDeployment));
+    return vertx.deployVerticle(node)
+        .map(id -> new Application(vertx, node.httpDeployment, node.webhookDeployment, node.readiness,
+            config.shutdownDelaySeconds()));
   }
 
   /** The parent of every Convene deployment in this process. */
@@ -77,6 +103,7 @@ public final class Application {
     private final ConveneConfig config;
     private final Database database;
     private final PrintStream console;
+    private final Readiness readiness = new Readiness();
     private String httpDeployment;
     private String webhookDeployment;
 
@@ -90,9 +117,10 @@ public final class Application {
     public Future<?> start() {
       vertx.eventBus().registerCodec(new LocalCodec());
       DeploymentOptions perEventLoop = new DeploymentOptions().setInstances(config.eventLoops());
-      RateLimiter rateLimiter = config.rateLimitPerMinute() > 0 ? new RateLimiter(config.rateLimitPerMinute()) : null;
+      RateLimiter rateLimiter = config.rateLimitPerMinute() > 0
+          ? new RateLimiter(config.rateLimitPerMinute(), config.clusterRateLimits()) : null;
       FailedAuthLimiter failedAuth = config.authFailuresPerMinute() > 0
-          ? new FailedAuthLimiter(config.authFailuresPerMinute()) : null;
+          ? new FailedAuthLimiter(config.authFailuresPerMinute(), config.clusterRateLimits()) : null;
       CredentialCache credentials = new CredentialCache(config.credentialCacheSize(),
           Duration.ofSeconds(config.credentialCacheTtlSeconds()));
       LastSeenMeetings lastSeen = new LastSeenMeetings(config.meetingCacheSize());
@@ -104,7 +132,8 @@ public final class Application {
           .compose(secrets -> SecretsCheck.verify(database.pool(vertx), secrets)
               .compose(checked -> AccessTokens.start(vertx, database.pool(vertx), secrets, config))
               .compose(tokens -> credentials.listen(vertx, database.connectOptions())
-                  .map(v -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens, credentials))))
+                  .map(v -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens, credentials,
+                      readiness))))
           .compose(services -> (config.bootstrap() ? bootstrap(vertx, services, console) : Future.<Void>succeededFuture())
               .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database, storeConnectionsPerLoop(config),
                   lastSeen), perEventLoop))
@@ -116,10 +145,12 @@ public final class Application {
                 return config.runs(ConveneConfig.WORKER_CALENDAR) ? startCalendarSync(vertx, services) : Future.succeededFuture();
               })
               .compose(v -> config.runs(ConveneConfig.WORKER_API)
-                  ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop) : Future.<String>succeededFuture(null))
+                  ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop)
+                  : vertx.deployVerticle(new HealthVerticle(services)))
               .onSuccess(id -> httpDeployment = id))
           .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
-          .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth));
+          .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth))
+          .onSuccess(id -> ClusterBuckets.reconcileIfClusterScope(vertx, config, database.pool(vertx), rateLimiter, failedAuth));
     }
   }
 

@@ -12,12 +12,16 @@ import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Reads the configuration once, starts the database if it is embedded, and brings Convene up. */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final String CHECK_CONFIG = "--check-config";
 
   private Main() {
   }
@@ -27,9 +31,15 @@ public final class Main {
       System.out.print(usage());
       return;
     }
+    if (Arrays.asList(args).contains(CHECK_CONFIG)) {
+      System.exit(checkConfig(withoutCheckFlag(args), System.getenv(), System.out, System.err));
+      return;
+    }
     ConveneConfig config;
     try {
-      config = ConfigLoader.load(args, System.getenv());
+      ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, System.getenv());
+      config = loaded.config();
+      LOG.info("Configuration (secrets redacted):{}{}", System.lineSeparator(), loaded.summary());
     } catch (ConfigException e) {
       System.err.println("convene: configuration error: " + e.getMessage());
       System.exit(2);
@@ -37,6 +47,7 @@ public final class Main {
     }
     LogFormat.use(config.observability().logFormat());
     Running running = new Running();
+    running.config = config;
     Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "convene-shutdown"));
     try {
       Database database;
@@ -64,6 +75,25 @@ public final class Main {
     System.exit(1);
   }
 
+  /**
+   * {@code --check-config}: validates the effective configuration (defaults, file, environment,
+   * command line) and prints every key with its value and source, secrets redacted. 0 when valid, 2 when not.
+   */
+  static int checkConfig(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    try {
+      ConfigLoader.Loaded loaded = ConfigLoader.loadWithSources(args, env);
+      out.print("Configuration is valid (secrets redacted):" + System.lineSeparator() + loaded.summary());
+      return 0;
+    } catch (ConfigException e) {
+      err.println("convene: configuration error: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private static String[] withoutCheckFlag(String[] args) {
+    return Arrays.stream(args).filter(a -> !a.equals(CHECK_CONFIG)).toArray(String[]::new);
+  }
+
   private static String messageOf(Throwable e) {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getMessage() == null) {
@@ -73,7 +103,9 @@ public final class Main {
   }
 
   private static String usage() {
-    StringBuilder out = new StringBuilder("Usage: java -jar convene.jar [--key value ...]\n\n"
+    StringBuilder out = new StringBuilder("Usage: java -jar convene.jar [--check-config] [--key value ...]\n\n"
+        + "--check-config validates the effective configuration, prints it (secrets redacted) and exits:\n"
+        + "0 when it is valid, 2 when it is not.\n\n"
         + "Every key can also be set as a CONVENE_* environment variable or in a JSON file given\n"
         + "with --config FILE (CONVENE_CONFIG). Keys and their defaults:\n");
     ConfigLoader.packagedDefaults().forEach(entry -> out.append(String.format("  %-24s %-28s %s%n",
@@ -87,16 +119,16 @@ public final class Main {
     volatile Vertx vertx;
     volatile Application application;
     volatile EmbeddedPostgres embedded;
+    volatile ConveneConfig config;
 
     void stop() {
       if (!stopped.compareAndSet(false, true)) {
         return;
       }
       if (vertx != null) {
-        LOG.info("Stopping: no new requests; in-flight requests may finish");
         try {
           if (application != null) {
-            application.drain().await(60, TimeUnit.SECONDS);
+            application.shutdown().await(config.shutdownDelaySeconds() + 60L, TimeUnit.SECONDS);
           }
           vertx.close().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -5,6 +5,7 @@ import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.http.FailedAuthLimiter;
 import io.convene.http.RateLimiter;
+import io.convene.http.Readiness;
 import io.convene.secrets.SecretBox;
 import io.convene.tenant.CredentialCache;
 
@@ -14,9 +15,11 @@ import io.convene.tenant.CredentialCache;
  * @param rateLimiter {@code null} when rate limiting is off
  * @param failedAuthLimiter {@code null} when the failed-authentication limit is off
  * @param credentials what every instance of the process knows of API keys and OAuth clients
+ * @param readiness whether this process is shutting down (readiness fails first)
  */
 public record Services(ConveneConfig config, Database database, SecretBox secrets, RateLimiter rateLimiter,
                        FailedAuthLimiter failedAuthLimiter,
                        AccessTokens accessTokens,
-                       CredentialCache credentials) {
+                       CredentialCache credentials,
+                       Readiness readiness) {
 }

@@ -65,6 +65,7 @@ public final class TestApp {
     all.put("CONVENE_SECRETS_KEY", SECRETS_KEY);
     // Tests send many bad credentials from one address on purpose; FailedAuthLimitTest checks the limit.
     all.put("CONVENE_AUTH_FAILURES_PER_MINUTE", "100000");
+    all.put("CONVENE_SHUTDOWN_DELAY_SECONDS", "0");
     all.putAll(env);
     all.values().removeIf(v -> v == null);
     ConveneConfig config = ConfigLoader.load(new String[0], all);

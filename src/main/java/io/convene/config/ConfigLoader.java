@@ -8,8 +8,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the configuration once, before Vert.x exists (the event-loop count sizes Vert.x itself):
@@ -25,17 +27,56 @@ public final class ConfigLoader {
   private ConfigLoader() {
   }
 
+  /** Keys whose values are never printed: only whether they are set. */
+  private static final Set<String> SECRET_KEYS = Set.of("secrets_key", "admin_token", "jwt_secret", "google_client_secret");
+
+  /**
+   * The validated configuration with the value of every key and where it came from: {@code default},
+   * {@code file}, {@code env} or {@code cli}.
+   */
+  public record Loaded(ConveneConfig config, JsonObject values, Map<String, String> sources) {
+    /** One line per key, {@code key = value (source)}, secrets redacted: what {@code --check-config} prints. */
+    public String summary() {
+      StringBuilder out = new StringBuilder();
+      for (String key : values.fieldNames()) {
+        Object value = values.getValue(key);
+        String shown = value == null || value.toString().isBlank() ? "(unset)" : redact(key, value.toString());
+        out.append(String.format("  %-30s = %s (%s)%n", key, shown, sources.get(key)));
+      }
+      return out.toString();
+    }
+  }
+
   public static ConveneConfig load(String[] args, Map<String, String> env) {
+    return loadWithSources(args, env).config();
+  }
+
+  public static Loaded loadWithSources(String[] args, Map<String, String> env) {
     JsonObject merged = packagedDefaults();
+    Map<String, String> sources = new LinkedHashMap<>();
+    merged.fieldNames().forEach(key -> sources.put(key, "default"));
     JsonObject cli = parseArgs(args, merged);
     String file = cli.containsKey(CONFIG_FILE_KEY) ? cli.getString(CONFIG_FILE_KEY) : env.get(ENV_PREFIX + "CONFIG");
     if (file != null) {
-      merged.mergeIn(readFile(Path.of(file)));
+      mergeFrom(merged, sources, readFile(Path.of(file)), "file");
     }
-    merged.mergeIn(fromEnv(env, merged));
+    mergeFrom(merged, sources, fromEnv(env, merged), "env");
     cli.remove(CONFIG_FILE_KEY);
-    merged.mergeIn(cli);
-    return ConveneConfig.from(merged);
+    mergeFrom(merged, sources, cli, "cli");
+    return new Loaded(ConveneConfig.from(merged), merged, sources);
+  }
+
+  private static void mergeFrom(JsonObject merged, Map<String, String> sources, JsonObject layer, String source) {
+    merged.mergeIn(layer);
+    layer.fieldNames().forEach(key -> sources.put(key, source));
+  }
+
+  /** A value as it may be shown: secrets as {@code ***}, the database URL without its password. */
+  public static String redact(String key, String value) {
+    if (SECRET_KEYS.contains(key)) {
+      return "***";
+    }
+    return key.equals("database_url") ? value.replaceAll("://[^@/]*@", "://***@") : value;
   }
 
   public static JsonObject packagedDefaults() {

@@ -49,6 +49,10 @@ import java.util.regex.Pattern;
  *                                  kept-alive one must send its next request head within it; 0: no limit
  * @param httpMaxConnections        open connections of this process; more are refused; 0: no limit
  * @param httpMaxConnectionsPerAddress open connections from one client address; more are refused; 0: no limit
+ * @param shutdownDelaySeconds on SIGTERM, how long readiness fails before the listener closes, so that load
+ *                             balancers stop sending first
+ * @param rateLimitScope       {@code node}: each process counts its own requests; {@code cluster}: the rate and
+ *                             failed-auth limits hold across every node on the database
  */
 public record ConveneConfig(
     String httpHost,
@@ -84,11 +88,15 @@ public record ConveneConfig(
     int httpBodyTimeoutSeconds,
     int httpIdleTimeoutSeconds,
     int httpMaxConnections,
-    int httpMaxConnectionsPerAddress) {
+    int httpMaxConnectionsPerAddress,
+    int shutdownDelaySeconds,
+    String rateLimitScope) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
   private static final Set<String> KNOWN_WORKERS = Set.of(WORKER_API, WORKER_WEBHOOKS, WORKER_CALENDAR);
+  public static final String SCOPE_NODE = "node";
+  public static final String SCOPE_CLUSTER = "cluster";
   /** HS256 wants a key of at least its 256-bit output. */
   public static final int MIN_JWT_SECRET_LENGTH = 32;
 
@@ -139,7 +147,13 @@ public record ConveneConfig(
         v.requiredInt("http_body_timeout_seconds", 0, 3_600),
         v.requiredInt("http_idle_timeout_seconds", 0, 86_400),
         v.requiredInt("http_max_connections", 0, 10_000_000),
-        v.requiredInt("http_max_connections_per_address", 0, 10_000_000));
+        v.requiredInt("http_max_connections_per_address", 0, 10_000_000),
+        v.requiredInt("shutdown_delay_seconds", 0, 300),
+        v.oneOf("rate_limit_scope", Set.of(SCOPE_NODE, SCOPE_CLUSTER)));
+  }
+
+  public boolean clusterRateLimits() {
+    return SCOPE_CLUSTER.equals(rateLimitScope);
   }
 
   public boolean runs(String worker) {
@@ -308,6 +322,14 @@ public record ConveneConfig(
       };
     }
 
+    String oneOf(String key, Set<String> known) {
+      String s = requiredString(key).toLowerCase(Locale.ROOT);
+      if (!known.contains(s)) {
+        throw invalid(key, s, "must be one of " + String.join(", ", new TreeSet<>(known)));
+      }
+      return s;
+    }
+
     /** A comma-separated list of names, each one of {@code known}; at least one. */
     Set<String> names(String key, Set<String> known) {
       String s = requiredString(key);
@@ -352,16 +374,8 @@ public record ConveneConfig(
 
     void check(String key, String value, java.util.function.Predicate<String> ok, String problem) {
       if (!ok.test(value)) {
-        throw invalid(key, redact(key, value), problem);
+        throw invalid(key, ConfigLoader.redact(key, value), problem);
       }
-    }
-
-    private static String redact(String key, String value) {
-      return switch (key) {
-        case "database_url" -> value.replaceAll("://[^@/]*@", "://***@");
-        case "secrets_key", "admin_token", "jwt_secret", "google_client_secret" -> "***";
-        default -> value;
-      };
     }
 
     private static ConfigException invalid(String key, String value, String problem) {

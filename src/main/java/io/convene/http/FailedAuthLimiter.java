@@ -11,8 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class FailedAuthLimiter implements Handler<RoutingContext> {
   private final TokenBuckets buckets;
 
-  public FailedAuthLimiter(int failuresPerMinute) {
-    this.buckets = new TokenBuckets(failuresPerMinute);
+  public FailedAuthLimiter(int failuresPerMinute, boolean clusterScope) {
+    this.buckets = new TokenBuckets(failuresPerMinute, clusterScope);
   }
 
   public TokenBuckets buckets() {

@@ -56,7 +56,11 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
   private ConnectionGuard guard;
-  /** From the start of the drain on, every answer says that its connection closes (see {@link #stop()}). */
+  /**
+   * From the start of the drain on, every answer says that its connection closes (see {@link #stop()});
+   * so does every answer from the moment readiness fails, so that keep-alive clients reconnect through
+   * their load balancer to another node before this listener closes.
+   */
   private boolean draining;
 
   public HttpVerticle(Services services) {
@@ -98,7 +102,7 @@ public final class HttpVerticle extends VerticleBase {
 
   private void closeConnectionWhileDraining(RoutingContext ctx) {
     ctx.addHeadersEndHandler(v -> {
-      if (draining) {
+      if (draining || services.readiness().isStopping()) {
         ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       }
     });
@@ -127,7 +131,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(errors);
 
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
-    router.get("/health/ready").handler(ctx -> ready(ctx, store));
+    router.get("/health/ready").handler(ctx -> ready(ctx, store, services.readiness()));
     if (services.failedAuthLimiter() != null) {
       router.route("/admin/v1/*").handler(services.failedAuthLimiter());
       router.route(TokenEndpoint.PATH).handler(services.failedAuthLimiter());
@@ -183,7 +187,13 @@ public final class HttpVerticle extends VerticleBase {
         .end(ErrorRenderer.body(error, requestId).toBuffer());
   }
 
-  private static void ready(RoutingContext ctx, MeetingStore store) {
+  static void ready(RoutingContext ctx, MeetingStore store, Readiness readiness) {
+    if (readiness.isStopping()) {
+      // Answered here, not through the error handler: its 503 log line means the database is away.
+      ApiException stopping = new ApiException(503, "shutting_down", "this node is shutting down", null);
+      Responses.json(ctx, 503, ErrorRenderer.body(stopping, RequestIds.of(ctx)));
+      return;
+    }
     store.send(new CheckDatabase())
         .onSuccess(time -> Responses.ok(ctx, new JsonObject().put("status", "ready")))
         .onFailure(ctx::fail);

@@ -11,8 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class RateLimiter implements Handler<RoutingContext> {
   private final TokenBuckets buckets;
 
-  public RateLimiter(int perMinute) {
-    this.buckets = new TokenBuckets(perMinute);
+  public RateLimiter(int perMinute, boolean clusterScope) {
+    this.buckets = new TokenBuckets(perMinute, clusterScope);
   }
 
   public TokenBuckets buckets() {

@@ -89,4 +89,42 @@ class GracefulShutdownTest {
       server.close().await();
     }
   }
+
+  /**
+   * Readiness fails first, while the listener still serves (a load balancer takes the node out); only
+   * after {@code shutdown_delay_seconds} are new connections refused.
+   */
+  @Test
+  void readinessFailsBeforeTheListenerCloses() throws Exception {
+    Vertx server = Vertx.vertx();
+    Vertx clientSide = Vertx.vertx();
+    try {
+      TestApp app = TestApp.start(server, TestDatabase.fresh(), Map.of("CONVENE_SHUTDOWN_DELAY_SECONDS", "2")).await();
+      int port = app.config.httpPort();
+      assertEquals(200, app.client.get("/health/ready").send().await().statusCode());
+
+      Future<Void> stopping = app.application.shutdown();
+
+      HttpClient client = clientSide.createHttpClient();
+      JsonObject ready = client.request(HttpMethod.GET, port, "127.0.0.1", "/health/ready")
+          .compose(HttpClientRequest::send)
+          .compose(r -> r.body().map(b -> new JsonObject().put("status", r.statusCode())
+              .put("connection", r.getHeader("Connection")).put("body", b.toJsonObject())))
+          .await(10, TimeUnit.SECONDS);
+      assertEquals(503, ready.getInteger("status"));
+      assertEquals("shutting_down", ready.getJsonObject("body").getJsonObject("error").getString("code"));
+      assertEquals("this node is shutting down", ready.getJsonObject("body").getJsonObject("error").getString("message"));
+      assertEquals("close", ready.getString("connection"), "keep-alive clients are sent to reconnect elsewhere");
+      int live = client.request(HttpMethod.GET, port, "127.0.0.1", "/health").compose(HttpClientRequest::send)
+          .map(r -> r.statusCode()).await(10, TimeUnit.SECONDS);
+      assertEquals(200, live, "requests are still served while readiness fails");
+      assertTrue(!stopping.isComplete(), "the listener stays open for the delay");
+
+      stopping.await(20, TimeUnit.SECONDS);
+      assertTrue(refusedWithin(clientSide, port, 100), "new connections are refused after the delay");
+    } finally {
+      clientSide.close().await();
+      server.close().await();
+    }
+  }
 }

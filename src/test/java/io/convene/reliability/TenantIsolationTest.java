@@ -58,9 +58,13 @@ class TenantIsolationTest {
   private static final JsonObject UPDATE = new JsonObject().put("start_time", "2025-11-26T15:00:00-08:00")
       .put("end_time", "2025-11-26T15:30:00-08:00").put("reason", "Rescheduled due to conflict");
   private static final String ADMIN_REFUSAL = "send the admin token as 'Authorization: Bearer <token>'";
-  /** Tables that hold no tenant's rows, or (webhook_attempts) reach their tenant through another table. */
+  /**
+   * Tables that hold no tenant's rows, or (webhook_attempts) reach their tenant through another table.
+   * rate_limit_buckets counts what the limiters count (a credential id, a client address), read and
+   * written only by the cluster-scope reconciliation, never by a route.
+   */
   private static final Set<String> NOT_PER_TENANT = Set.of("flyway_schema_history", "secrets_check", "jwt_signing_key",
-      "accounts", "webhook_attempts");
+      "accounts", "webhook_attempts", "rate_limit_buckets");
   private static final List<String> CREDENTIALS = List.of("api-key", "token");
 
   /** One tenant and what it owns. */
