@@ -81,7 +81,7 @@ public final class ResponseContract {
     String uri = redirects.isEmpty() ? call.request().uri() : java.net.URI.create(redirects.get(redirects.size() - 1))
         .getRawPath();
     Operation operation = openApi.findOperation(servedPath(uri), call.request().method());
-    if (operation == null || BEFORE_ROUTING.contains(response.statusCode())) {
+    if (operation == null || BEFORE_ROUTING.contains(response.statusCode()) || routerRefused(response)) {
       // No operation of the document served it: the router's own 404 and 405 on paths it does not serve, and
       // what the HTTP decoder refuses before any route runs. Still the one error shape.
       return response.statusCode() < 400 ? Future.succeededFuture() : errorShape(call, response);
@@ -108,6 +108,19 @@ public final class ResponseContract {
         .recover(error -> Future.failedFuture(new AssertionError(call.request().method() + " " + abbreviated(uri) + " answered "
             + response.statusCode() + " outside the OpenAPI document (" + operation.getOperationId() + "): "
             + error.getMessage() + "\n" + (body == null ? "" : body.toString()), error)));
+  }
+
+  /**
+   * The router's own answer for a path this node does not serve (a node without the API worker serves
+   * only its probes): no operation of the document ran.
+   */
+  private static boolean routerRefused(HttpResponse<?> response) {
+    if (response.statusCode() != 404 || !validatable(response.getHeader("Content-Type"))) {
+      return false;
+    }
+    JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+    return error != null && "not_found".equals(error.getString("code"))
+        && error.getString("message", "").startsWith("no route for ");
   }
 
   /** JSON bodies are validated; the validator reads no other (forms, YAML, HTML, Prometheus' text). */

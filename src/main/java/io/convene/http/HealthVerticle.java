@@ -28,6 +28,7 @@ public final class HealthVerticle extends VerticleBase {
   public Future<?> start() {
     MeetingStore store = new MeetingStore(vertx.eventBus());
     Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
     router.get("/health/ready").handler(ctx -> HttpVerticle.ready(ctx, store, services.readiness()));
     ErrorRenderer errors = new ErrorRenderer(services.config().maxBodyBytes());

@@ -2,6 +2,7 @@ package io.convene.http;
 
 import io.convene.TestApp;
 import io.convene.TestCalls;
+import io.convene.secrets.SecretBox;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -13,8 +14,11 @@ import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.Base64;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A meeting change and the stored answer to its Idempotency-Key commit together or not at all: a
@@ -82,11 +86,15 @@ class IdempotentChangeTest {
     assertStored(pool, accountId, "c-2", cancelledAgain);
   }
 
+  private static final SecretBox SECRETS = new SecretBox(Base64.getDecoder().decode(TestApp.SECRETS_KEY));
+
   private static void assertStored(Pool pool, String accountId, String key, HttpResponse<Buffer> sent) {
     Row row = pool.preparedQuery("SELECT status_code, response_body, response_etag FROM idempotency_keys"
         + " WHERE account_id = $1 AND key = $2").execute(Tuple.of(accountId, key)).await().iterator().next();
     assertEquals(sent.statusCode(), row.getInteger("status_code"));
-    assertEquals(sent.bodyAsString(), row.getBuffer("response_body").toString());
+    String stored = row.getBuffer("response_body").toString();
+    assertTrue(stored.startsWith("v1:"), "stored sealed: " + stored);
+    assertEquals(sent.bodyAsString(), SECRETS.open(stored));
     if (sent.getHeader("ETag") == null) {
       assertNull(row.getString("response_etag"));
     } else {
