@@ -13,10 +13,10 @@ public final class DatabaseErrors {
       String state = pg.getSqlState();
       return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
-    return error instanceof java.net.SocketException
-        || error instanceof java.nio.channels.ClosedChannelException
+    // Any I/O failure of the connection ("Connection reset by peer" comes as a plain IOException; refused,
+    // closed channels and connect timeouts are IOExceptions too).
+    return error instanceof java.io.IOException
         || error instanceof io.vertx.core.VertxException
-        || error instanceof java.util.concurrent.TimeoutException
-        || error instanceof io.netty.channel.ConnectTimeoutException;
+        || error instanceof java.util.concurrent.TimeoutException;
   }
 }
