@@ -104,7 +104,7 @@ export async function meeting(main, id) {
   }
   const m = answer.data;
   const cancelled = m.status === 'cancelled';
-  const history = h('section', { class: 'card', hidden: true, 'aria-labelledby': 'history-title' });
+  const history = h('section', { class: 'card', 'aria-labelledby': 'history-title' }, historyTitle(), loading('the history'));
   replace(body,
     h('div', { class: 'heading' }, h('h1', null, show(m.title)), h('span', { class: `badge ${m.status}` }, show(m.status))),
     h('section', { class: 'card' }, definitions([
@@ -155,21 +155,18 @@ function changes(m, etag) {
     h('section', { class: 'card' }, h('h2', null, 'Cancel'), h('p', null, 'Attendees are told; a cancelled meeting cannot change again.'), cancel, cancelError));
 }
 
-/**
- * The meeting's change history (contracts-scheduling §C). A server without that route answers 404
- * (or 405, as other methods are routed under /v1/*), and then the panel stays hidden.
- */
+function historyTitle() {
+  return h('h2', { id: 'history-title' }, 'History');
+}
+
+/** The meeting's change history (contracts-scheduling §C), oldest first; a failed page shows the API's error. */
 async function loadHistory(panel, id, cursor = null, items = null) {
   let data;
   try {
     ({ data } = await call('GET', `/v1/meetings/${encodeURIComponent(id)}/events${query({ limit: 50, cursor })}`));
   } catch (e) {
-    if (e.status === 404 || e.status === 405) {
-      panel.hidden = true;
-      return;
-    }
-    replace(panel, h('h2', { id: 'history-title' }, 'History'), problem(e));
-    panel.hidden = false;
+    if (items) panel.append(problem(e));
+    else replace(panel, historyTitle(), problem(e));
     return;
   }
   const entries = items || h('ol', { class: 'history' });
@@ -181,9 +178,8 @@ async function loadHistory(panel, id, cursor = null, items = null) {
   }
   const more = data.has_more ? h('button', { type: 'button', class: 'quiet', onclick: () => { more.remove(); loadHistory(panel, id, data.next_cursor, entries); } }, 'Show more history') : null;
   if (!items) {
-    replace(panel, h('h2', { id: 'history-title' }, 'History'), data.events.length === 0 ? empty('No changes recorded.') : entries, more);
+    replace(panel, historyTitle(), data.events.length === 0 ? empty('No changes recorded.') : entries, more);
   } else if (more) {
     panel.append(more);
   }
-  panel.hidden = false;
 }

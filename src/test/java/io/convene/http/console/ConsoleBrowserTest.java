@@ -178,10 +178,20 @@ class ConsoleBrowserTest {
     button("Reschedule").click();
     assertThat(page.locator("dl.facts").first()).containsText("2030-01-16T11:45:00-08:00");
 
+    String id = api(calls.get("/v1/meetings").await(), 200).getJsonArray("meetings").getJsonObject(0).getString("meeting_id");
+    link("Meetings").first().click();
+    link("Intro call").click();
+    JsonArray history = assertHistoryShownAsTheApiHasIt(id);
+    assertEquals(List.of("meeting.scheduled", "meeting.updated", "meeting.rescheduled"), types(history));
+    assertThat(page.locator("ol.history > li").nth(1).locator("p.hint"))
+        .hasText("2030-01-15T10:00:00-08:00 → 2030-01-16T11:00:00-08:00; reason: Moved by the console");
+
     button("Cancel meeting…").click();
     button("Yes, cancel it").click();
     assertThat(page.locator(".heading .badge")).hasText("cancelled");
     assertThat(button("Reschedule")).hasCount(0);
+    history = assertHistoryShownAsTheApiHasIt(id);
+    assertEquals(List.of("meeting.scheduled", "meeting.updated", "meeting.rescheduled", "meeting.cancelled"), types(history));
 
     JsonArray meetings = api(calls.get("/v1/meetings").await(), 200).getJsonArray("meetings");
     assertEquals(1, meetings.size());
@@ -189,6 +199,35 @@ class ConsoleBrowserTest {
     assertEquals("cancelled", meeting.getString("status"));
     assertEquals("2030-01-16T11:00:00-08:00", meeting.getString("start_time"));
     assertEquals(3, meeting.getInteger("sequence"));
+  }
+
+  /**
+   * The open meeting's history panel against {@code GET /v1/meetings/{id}/events}: one item per event, in the
+   * API's order, each with its type, version and time, and for a change its old and new start and reason.
+   */
+  private JsonArray assertHistoryShownAsTheApiHasIt(String meetingId) {
+    JsonArray events = api(calls.get("/v1/meetings/" + meetingId + "/events").await(), 200).getJsonArray("events");
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("History").setExact(true))).isVisible();
+    Locator items = page.locator("ol.history > li");
+    assertThat(items).hasCount(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      JsonObject event = events.getJsonObject(i);
+      List<String> lines = new ArrayList<>(List.of(event.getString("event_type") + " · version "
+          + event.getInteger("sequence") + " · " + event.getString("timestamp")));
+      JsonObject changes = event.getJsonObject("data").getJsonObject("changes");
+      if (changes != null) {
+        lines.add(changes.getString("old_start_time") + " → " + changes.getString("new_start_time")
+            + "; reason: " + changes.getString("reason", "—"));
+      }
+      assertThat(items.nth(i).locator(":scope > p")).hasText(lines.toArray(String[]::new));
+    }
+    return events;
+  }
+
+  private static List<String> types(JsonArray events) {
+    List<String> types = new ArrayList<>();
+    events.forEach(event -> types.add(((JsonObject) event).getString("event_type")));
+    return types;
   }
 
   @Test
