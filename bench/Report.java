@@ -20,6 +20,7 @@ public class Report {
   static final double CPU_PUT_US = 80;
   static final double PUT_P99_MS = 5;
   static final double PUT_P99_OF_POSTGRES = 1.5;
+  static final double AVAILABILITY_P99_MS = 20;
   static final double DELIVERIES_PER_S = 5000;
   static final double WRITE_DELIVER_P99_MS = 250;
   /** Receipts and answered PUTs per second must reach this share of the offered rate for it to count as sustained. */
@@ -30,7 +31,8 @@ public class Report {
       {"health", "GET /health"},
       {"get", "GET /v1/meetings/{id}"},
       {"put", "PUT /v1/meetings/{id}"},
-      {"schedule", "POST /v1/schedule"}};
+      {"schedule", "POST /v1/schedule"},
+      {"availability", "POST /v1/availability"}};
 
   private final JsonObject meta;
   private final List<JsonObject> steps;
@@ -109,6 +111,7 @@ public class Report {
     results.put("throughput", throughput(defaultLoops));
     results.put("cpu", cpu());
     results.put("put_latency", putLatency());
+    results.put("availability_latency", availabilityLatency());
     results.put("scaling", scaling());
     results.put("metrics_cost", metricsCost());
     results.put("process", process(settings));
@@ -136,7 +139,8 @@ public class Report {
         + "least work on the minimal tables, bench/pgbench/minimal-*.sql); the same-SQL ceiling (pgbench running "
         + "the statements Convene runs, bench/pgbench/*.sql). Convene ÷ bare is what Convene's features cost (the "
         + "target); bare ÷ minimal what HTTP and the load generator cost here; same-SQL ÷ minimal what Convene's "
-        + "schema and statements cost in PostgreSQL.\n\n");
+        + "schema and statements cost in PostgreSQL. `POST /v1/availability` (issue 15) has neither a bare reference "
+        + "nor a SQL ceiling: its work is the slot walk in Convene.\n\n");
     md.append("| Request | Convene req/s | wrk p50 / p99 | bare Vert.x req/s | minimal ceiling tx/s | same-SQL ceiling tx/s "
         + "| Convene ÷ bare | bare ÷ minimal | same-SQL ÷ minimal | Target | Met |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
@@ -156,7 +160,7 @@ public class Report {
       Double ofBare = ratio(rps, bare);
       String target = "";
       String met = "";
-      if (!r[0].equals("health")) {
+      if (!r[0].equals("health") && !r[0].equals("availability")) {
         target = "≥ " + fmt(SHARE_OF_BARE, 2) + " × bare";
         met = metText(target(r[1] + " ≥ 0.75 × the bare Vert.x service", ofBare, SHARE_OF_BARE, true,
             ofBare == null ? "no bare figure" : fmt(ofBare, 2) + " × bare (" + num(rps) + " vs " + num(bare) + " req/s)",
@@ -284,6 +288,37 @@ public class Report {
     }
     return r.copy().put("peak_rps", round(peakRps, 1)).put("cpu_convene_s", step.getValue("cpu_convene_s"))
         .put("cpu_pg_s", step.getValue("cpu_pg_s")).put("ceilings", ceilings);
+  }
+
+  /** Issue 15: 2 attendees, 14 days, 20 meetings each, Google busy from a stand-in answering at once. */
+  private JsonObject availabilityLatency() {
+    String name = "availability p99 at half its peak ≤ 20 ms";
+    JsonObject step = find(s -> "openload".equals(s.getString("kind")) && "availability".equals(s.getString("name")));
+    md.append("## Availability latency at half its peak (open model)\n\n");
+    if (step == null) {
+      md.append("Not measured.\n\n");
+      target(name, null, AVAILABILITY_P99_MS, false, "not measured", "≤ 20 ms", 0);
+      return null;
+    }
+    JsonObject r = step.getJsonObject("result");
+    JsonObject peak = wrk("convene", "availability", "default");
+    double peakRps = peak == null ? 0 : okRps(peak);
+    md.append("`POST /v1/availability` for 2 attendees over their 14-day window, each with 20 meetings and a connected "
+        + "calendar whose free/busy a local Google stand-in (bench/GoogleStandIn.java) answers at once, with "
+        + "bench/OpenLoad.java at half its peak measured above (there is no SQL ceiling or bare reference for it).\n\n");
+    md.append("| Rate | p50 | p90 | p99 | max | errors | Convene CPU µs/call | Target | Met |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---|---|\n");
+    Double p99 = r.getDouble("p99_ms");
+    Double cpuPerCall = perItem(step.getValue("cpu_convene_s"), r.getLong("requests", 0L));
+    JsonObject t = target(name, p99, AVAILABILITY_P99_MS, false,
+        p99 == null ? "—" : ms(p99) + " at " + num(step.getDouble("rate")) + "/s", "≤ 20 ms", r.getLong("errors", 0L));
+    md.append("| ").append(num(step.getDouble("rate"))).append("/s (half of ").append(num(peakRps)).append("/s) | ")
+        .append(ms(r.getDouble("p50_ms"))).append(" | ").append(ms(r.getDouble("p90_ms"))).append(" | ").append(ms(p99))
+        .append(" | ").append(ms(r.getDouble("max_ms"))).append(" | ").append(r.getValue("errors")).append(" of ")
+        .append(num(r.getLong("requests"))).append(" | ").append(orDash(cpuPerCall, 0))
+        .append(" | ≤ 20 ms (p99) | ").append(metText(t)).append(" |\n\n");
+    return r.copy().put("peak_rps", round(peakRps, 1)).put("cpu_convene_s", step.getValue("cpu_convene_s"))
+        .put("cpu_pg_s", step.getValue("cpu_pg_s"));
   }
 
   private JsonArray scaling() {
@@ -515,7 +550,7 @@ public class Report {
 
   private String targetsTable() {
     StringBuilder t = new StringBuilder();
-    t.append("## Targets (issue 20)\n\n");
+    t.append("## Targets (issue 20; availability: issue 15)\n\n");
     t.append("| Target | Measured | Limit | Measured ÷ limit | Met |\n|---|---|---|---:|---|\n");
     for (int i = 0; i < targets.size(); i++) {
       JsonObject x = targets.getJsonObject(i);

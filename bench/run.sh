@@ -104,6 +104,9 @@ JFR_MD=$RUN_DIR/jfr.md
 CONVENE_PID=""
 BARE_PID=""
 RECEIVER_PID=""
+GOOGLE_PID=""
+GOOGLE_PORT=""
+AVAILABILITY_BODY=""
 WARM_PIDS=()
 EL_LABEL=""
 CLK_TCK=$(getconf CLK_TCK)
@@ -153,6 +156,13 @@ stop_receiver() {
   RECEIVER_PID=""
 }
 
+stop_google() {
+  [[ -n $GOOGLE_PID ]] || return 0
+  stop_pid "$GOOGLE_PID" TERM 10
+  wait "$GOOGLE_PID" 2>/dev/null || true
+  GOOGLE_PID=""
+}
+
 cleanup() {
   local rc=$?
   trap - ERR
@@ -161,6 +171,7 @@ cleanup() {
   stop_receiver
   stop_bare
   stop_convene
+  stop_google
   if ((KEEP)); then
     log "kept $RUN_DIR"
   else
@@ -231,6 +242,12 @@ start_convene() { # event loops ("" = Convene's default) [label suffix, then env
     CONVENE_ADMIN_TOKEN="$ADMIN_TOKEN" CONVENE_RATE_LIMIT_PER_MINUTE=0 CONVENE_BOOTSTRAP=false
     CONVENE_WEBHOOKS_ALLOW_INSECURE=true)
   [[ -n $loops ]] && env_args+=(CONVENE_EVENT_LOOPS="$loops")
+  # Google is the local stand-in (the availability step), on every start. No calendar worker, as before
+  # Google was configured here: the other steps' figures stay comparable with earlier runs.
+  [[ -n $GOOGLE_PORT ]] && env_args+=(CONVENE_GOOGLE_CLIENT_ID=bench CONVENE_GOOGLE_CLIENT_SECRET=bench
+    CONVENE_GOOGLE_REDIRECT_URI=http://127.0.0.1/oauth/google/callback
+    CONVENE_GOOGLE_TOKEN_URL="http://127.0.0.1:$GOOGLE_PORT/token" CONVENE_GOOGLE_API_BASE_URL="http://127.0.0.1:$GOOGLE_PORT"
+    CONVENE_WORKERS=api,webhooks)
   (($# > 2)) && env_args+=("${@:3}")
   echo "---- start (event loops: $EL_LABEL) $(date -u +%FT%TZ)" >>"$CONVENE_LOG"
   local lines_before
@@ -298,6 +315,7 @@ LABEL_health="GET /health"
 LABEL_get="GET /v1/meetings/{id}"
 LABEL_put="PUT /v1/meetings/{id}"
 LABEL_schedule="POST /v1/schedule"
+LABEL_availability="POST /v1/availability"
 
 # TARGET: which server the wrk steps load, convene or bare (the bare Vert.x service).
 TARGET=convene
@@ -306,7 +324,7 @@ target_pid() { if [[ $TARGET == bare ]]; then echo "$BARE_PID"; else echo "$CONV
 
 wrk_() { # script seconds threads connections (output on stdout)
   BENCH_LUA_DIR=$BENCH/wrk BENCH_API_KEY=$API_KEY BENCH_ID_PREFIX=$ID_PREFIX BENCH_MEETINGS=$MEETINGS \
-    BENCH_ID_DIGITS=$ID_DIGITS timeout $(($2 + 30)) \
+    BENCH_ID_DIGITS=$ID_DIGITS BENCH_AVAILABILITY_BODY=$AVAILABILITY_BODY timeout $(($2 + 30)) \
     wrk -t"$3" -c"$4" -d"$2s" --timeout 5s -s "$BENCH/wrk/$1.lua" "http://127.0.0.1:$(target_port)"
 }
 
@@ -413,7 +431,7 @@ pgbench_step() { # ceiling name warm seconds
 open_load() { # kind rate warm seconds -> prints the JSON
   local out=$RUN_DIR/openload-$1-$2.txt
   BENCH_API_KEY=$API_KEY BENCH_ID_PREFIX=$ID_PREFIX BENCH_MEETINGS=$MEETINGS BENCH_ID_DIGITS=$ID_DIGITS \
-    timeout $(($3 + $4 + 90)) java -cp "$JAR" "$BENCH/OpenLoad.java" --url "http://127.0.0.1:$PORT" --kind "$1" \
+    BENCH_AVAILABILITY_BODY=$AVAILABILITY_BODY timeout $(($3 + $4 + 90)) java -cp "$JAR" "$BENCH/OpenLoad.java" --url "http://127.0.0.1:$PORT" --kind "$1" \
     --rate "$2" --warmup "$3" --duration "$4" --connections "$OPEN_CONNECTIONS" >"$out" 2>"$out.err" \
     || { cat "$out.err" >&2; die "OpenLoad failed"; }
   grep -v '^[0-9:. ]*\(INFO\|DEBUG\)' "$out.err" >&2 || true
@@ -506,17 +524,25 @@ write_deliver_step() { # rate seconds recorded(true|false); sets WD_OK, WD_STATS
   fi
 }
 
-webhook_step() {
-  local port_file=$RUN_DIR/receiver.out status body
-  java -cp "$JAR" "$BENCH/WebhookReceiver.java" >"$port_file" 2>"$RUN_DIR/receiver.err" &
-  RECEIVER_PID=$!
-  local deadline=$((SECONDS + 60))
-  until grep -q '^RECEIVER_PORT ' "$port_file" 2>/dev/null; do
-    kill -0 "$RECEIVER_PID" 2>/dev/null || { cat "$RUN_DIR/receiver.err" >&2; die "webhook receiver exited"; }
-    ((SECONDS < deadline)) || die "webhook receiver did not start within 60 s"
+# A single-file helper on Convene's jar (webhook receiver, Google stand-in) that prints "<MARKER> <port>"
+# once listening: started in the background; sets HELPER_PID and HELPER_PORT.
+start_helper() { # name java-file marker
+  local out=$RUN_DIR/$1.out deadline=$((SECONDS + 60))
+  java -cp "$JAR" "$BENCH/$2" >"$out" 2>"$RUN_DIR/$1.err" &
+  HELPER_PID=$!
+  until grep -q "^$3 " "$out" 2>/dev/null; do
+    kill -0 "$HELPER_PID" 2>/dev/null || { cat "$RUN_DIR/$1.err" >&2; die "$1 exited"; }
+    ((SECONDS < deadline)) || die "$1 did not start within 60 s"
     sleep 0.1
   done
-  RECEIVER_PORT=$(awk '/^RECEIVER_PORT / {print $2; exit}' "$port_file")
+  HELPER_PORT=$(awk -v m="$3" '$1 == m {print $2; exit}' "$out")
+}
+
+webhook_step() {
+  local status body
+  start_helper receiver WebhookReceiver.java RECEIVER_PORT
+  RECEIVER_PID=$HELPER_PID
+  RECEIVER_PORT=$HELPER_PORT
   read -r status body < <(api PUT /v1/platform/webhook \
     "{\"url\": \"http://127.0.0.1:$RECEIVER_PORT/hook\", \"enabled\": true, \"events\": [\"meeting.updated\"]}")
   if [[ $status == 404 ]]; then
@@ -587,6 +613,44 @@ webhook_step() {
   stop_receiver
 }
 
+# ---------------------------------------------------------------- availability (issue 15)
+
+start_google() {
+  start_helper google GoogleStandIn.java GOOGLE_PORT
+  GOOGLE_PID=$HELPER_PID
+  GOOGLE_PORT=$HELPER_PORT
+  log "Google stand-in on 127.0.0.1:$GOOGLE_PORT"
+}
+
+# Two attendees with connected calendars (Google busy from the stand-in, answering at once), each
+# with 20 meetings of their own in the 14-day window; POST /v1/availability at peak (wrk), then at
+# half of that peak in the open model for p50/p99 (target p99 20 ms). CPU per call is in the steps.
+availability_step() {
+  local email status body i day hour start half
+  for email in avail-a@bench.example.com avail-b@bench.example.com; do
+    read -r status body < <(http_call POST "http://127.0.0.1:$PORT/admin/v1/accounts/$ACCOUNT_ID/calendar-connections" \
+      "{\"user_email\": \"$email\", \"refresh_token\": \"bench-refresh-$TAG\"}" "Authorization: Bearer $ADMIN_TOKEN")
+    [[ $status == 201 ]] || die "availability: connecting $email failed: $status $body"
+    for i in $(seq 0 19); do
+      day=$((i % 14 + 1)); hour=$((i < 14 ? 10 : 15))
+      start=$(date -u -d "+$day days" +%Y-%m-%dT"$hour":00:00Z)
+      read -r status body < <(api POST /v1/schedule \
+        "{\"attendees\": [\"$email\"], \"start_time\": \"$start\", \"duration_minutes\": 30, \"title\": \"Bench busy\"}")
+      [[ $status == 200 ]] || die "availability: a meeting of $email failed: $status $body"
+    done
+  done
+  read -r status body < <(api PUT /v1/platform/users/avail-b%40bench.example.com/preferences '{"timezone": "Europe/Berlin"}')
+  [[ $status == 200 ]] || die "availability: preferences failed: $status $body"
+  AVAILABILITY_BODY='{"attendees": ["avail-a@bench.example.com", "avail-b@bench.example.com"], "duration_minutes": 30}'
+  read -r status body < <(api POST /v1/availability "$AVAILABILITY_BODY")
+  [[ $status == 200 && $body == *'"total_found":5'* ]] || die "availability: the first call answered $status $body"
+  http_step availability "$WARM" "$DUR"
+  half=$((LAST_OK_RPS / 2))
+  ((half >= 1)) || half=1
+  log "availability latency, open model at ${half}/s (half of the measured peak ${LAST_OK_RPS}/s) for ${OPEN_DUR}s"
+  open_step availability "$half"
+}
+
 # ---------------------------------------------------------------- the run
 
 STARTED_AT=$(date -u +%FT%TZ)
@@ -613,6 +677,7 @@ if [[ $SQL_FP != "$SQL_FP_EXPECTED" ]]; then
 fi
 
 mkdir -p "$DATA"
+start_google
 start_convene ""
 DEFAULT_LOOPS=$LOOPS
 FIRST_START_MS=$READY_MS
@@ -717,6 +782,7 @@ for name in get put schedule; do
   jfr_http_step "$name"
 done
 webhook_step
+availability_step
 
 for loops in 1 2; do
   stop_convene
