@@ -20,10 +20,10 @@ import java.util.Map;
  */
 public final class BusyTime {
   private static final String MEETINGS = "SELECT m.id, m.start_at, m.end_at, m.attendee_emails,"
-      + " ARRAY(SELECT lower(h->>'email') FROM jsonb_array_elements(m.hosts) h) AS host_keys"
+      + " meeting_email_keys(m.hosts) AS host_keys"
       + " FROM meetings m WHERE m.account_id = $1 AND m.cancelled_at IS NULL AND m.start_at < $3 AND m.end_at > $2"
-      + " AND (m.attendee_emails && $4::text[]"
-      + "      OR EXISTS (SELECT 1 FROM jsonb_array_elements(m.hosts) h WHERE lower(h->>'email') = ANY($4::text[])))"
+      // Both sides by index (attendee_emails, and meeting_email_keys(hosts), V31).
+      + " AND (m.attendee_emails && $4::text[] OR meeting_email_keys(m.hosts) && $4::text[])"
       + " AND m.id IS DISTINCT FROM $5";
 
   /** One user's meetings: when they are busy, and when each starts (the per-day cap). */
