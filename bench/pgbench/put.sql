@@ -28,6 +28,7 @@ WITH changed AS (UPDATE meetings SET title = 'Bench meeting', description = NULL
  delivered AS (INSERT INTO webhook_deliveries (account_id, endpoint_id, event_id, url, next_attempt_at)
   SELECT a.account_id, w.id, a.id, w.url, now() FROM appended a
   JOIN webhook_endpoints w ON w.account_id = a.account_id AND w.enabled AND a.type = ANY (w.event_types)
+  ORDER BY a.seq, w.id
   RETURNING 1),
  job AS (INSERT INTO calendar_sync_jobs (meeting_id, account_id, target_version, due_at, created_at, updated_at)
   SELECT c.id, c.account_id, c.version, now(), now(), now() FROM changed c
