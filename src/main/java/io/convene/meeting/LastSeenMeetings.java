@@ -4,8 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
- * The meetings this process last created or changed (or read for a change), as they were then: what
- * the next change of one is worked out from, instead of reading it first. Never an answer to a read: a change made from a meeting seen
+ * The meetings this process last created or changed, as they were then: what the next change of one
+ * is worked out from, instead of reading it first. Never an answer to a read: a change made from a meeting seen
  * here is written on condition that the row is still at that version (another instance may have
  * changed it since), and is worked out again from a fresh read when it is not. Shared by the event
  * loops' store instances, so that one loop's write is the next loop's basis; bounded, least used first
