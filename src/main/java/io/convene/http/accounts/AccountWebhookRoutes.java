@@ -81,11 +81,11 @@ public final class AccountWebhookRoutes {
   private void delete(RoutingContext ctx) {
     String webhookId = ctx.pathParam("webhookId");
     endpoints.delete(Tenant.of(ctx).accountId(), webhookId, Idempotency.recordWith(ctx, 200, AccountWebhookRoutes::deleted))
-        .onSuccess(deleted -> {
-          if (deleted == null) {
+        .onSuccess(gone -> {
+          if (gone == null) {
             ctx.fail(ApiException.notFound("webhook_not_found", "webhook " + webhookId + " not found"));
           } else {
-            Responses.ok(ctx, deleted(deleted));
+            Responses.ok(ctx, deleted(gone));
           }
         })
         .onFailure(ctx::fail);
