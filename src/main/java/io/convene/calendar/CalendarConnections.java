@@ -1,6 +1,7 @@
 package io.convene.calendar;
 
 import io.convene.Ids;
+import io.convene.db.CommitsWith;
 import io.convene.meeting.ConnectionRef;
 import io.convene.outbox.Outbox;
 import io.convene.secrets.SecretBox;
@@ -110,9 +111,9 @@ public final class CalendarConnections {
   /**
    * Revokes the user's connection here (the token is dropped; meetings keep pointing at it) and
    * emits {@code user.calendar.disconnected}. {@code null} when the tenant has no live connection
-   * for that email.
+   * for that email. {@code record}, if any, commits with it.
    */
-  public Future<Disconnected> disconnect(String accountId, String email) {
+  public Future<Disconnected> disconnect(String accountId, String email, CommitsWith<Disconnected> record) {
     return pool.withTransaction(conn -> conn.preparedQuery(DISCONNECT)
         .execute(Tuple.of(accountId, email.toLowerCase(Locale.ROOT)))
         .compose(rows -> {
@@ -128,7 +129,8 @@ public final class CalendarConnections {
               .put("disconnected_at", Rfc3339.formatUtc(at));
           return Outbox.append(conn, accountId, null, DISCONNECTED, data, at.toInstant())
               .map(v -> new Disconnected(row.getString("user_email"), secrets.open(row.getString("refresh_token"))));
-        }));
+        })
+        .compose(gone -> CommitsWith.written(record, conn, gone)));
   }
 
   /** The connection with its token opened; {@code null} when it is not the tenant's. */

@@ -1,5 +1,6 @@
 package io.convene.http;
 
+import io.convene.db.CommitsWith;
 import io.convene.meeting.ChangeRecord;
 import io.convene.meeting.Meeting;
 import io.convene.secrets.SecretBox;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.function.Function;
@@ -24,9 +26,10 @@ import java.util.function.Function;
  * ({@code Idempotent-Replayed: true}), one with another request 422, one while the first still
  * runs 409. A claim whose request never finished (the process died) lapses after a minute.
  *
- * <p>A meeting change stores its answer in its own transaction ({@link #recordWithChange}), so that a
- * crash can never leave the change committed and its key unanswered, to be run again on retry.
- * Other answers (refusals, other routes) are stored just before they are sent.
+ * <p>Every change stores its answer in its own transaction ({@link #recordWithChange} for meetings,
+ * {@link #recordWith} for the rest), so that a crash can never leave the change committed and its key
+ * unanswered, to be run again on retry. Answers that change nothing (refusals, reads) are stored just
+ * before they are sent.
  *
  * <p>Stored responses are sealed with the {@link SecretBox}: some carry a secret shown once (a webhook
  * endpoint's signing secret, a regenerated API key) and the replay must show it again, so it is kept,
@@ -118,16 +121,29 @@ public final class Idempotency implements Handler<RoutingContext> {
    * {@code null} when the request carries no key.
    */
   public static ChangeRecord recordWithChange(RoutingContext ctx, int status, Function<Meeting, JsonObject> body) {
+    CommitsWith<Meeting> record = commitsWith(ctx, status, body, Meeting::etag);
+    return record == null ? null : record::write;
+  }
+
+  /**
+   * The same for any other change (settings, webhook endpoints, deliveries, keys, connections,
+   * preferences), whose answer carries no ETag: the SQL that makes the change writes it in its
+   * transaction ({@link CommitsWith#written}). {@code null} when the request carries no key.
+   */
+  public static <T> CommitsWith<T> recordWith(RoutingContext ctx, int status, Function<T, JsonObject> body) {
+    return commitsWith(ctx, status, body, changed -> null);
+  }
+
+  private static <T> CommitsWith<T> commitsWith(RoutingContext ctx, int status, Function<T, JsonObject> body,
+                                                Function<T, String> etag) {
     Claim claim = ctx.get(CLAIM_KEY);
     if (claim == null) {
       return null;
     }
     // Success means the change committed, and its answer with it: not stored a second time.
     claim.recordedWithChange = true;
-    return (tx, meeting) -> tx.preparedQuery(RECORD)
-        .execute(Tuple.of(claim.accountId, claim.key, status, claim.owner.sealed(body.apply(meeting).toBuffer()),
-            meeting.etag()))
-        .mapEmpty();
+    return (tx, changed) -> claim.owner.store(tx, claim.accountId, claim.key, status, body.apply(changed).toBuffer(),
+        etag.apply(changed));
   }
 
   private void answerFromExisting(RoutingContext ctx, String accountId, String key, byte[] requestHash) {
@@ -171,7 +187,11 @@ public final class Idempotency implements Handler<RoutingContext> {
     if (status >= 500) {
       return pool.preparedQuery(RELEASE).execute(Tuple.of(accountId, key)).mapEmpty();
     }
-    return pool.preparedQuery(RECORD).execute(Tuple.of(accountId, key, status, sealed(body), etag)).mapEmpty();
+    return store(pool, accountId, key, status, body, etag);
+  }
+
+  private Future<Void> store(SqlClient client, String accountId, String key, int status, Buffer body, String etag) {
+    return client.preparedQuery(RECORD).execute(Tuple.of(accountId, key, status, sealed(body), etag)).mapEmpty();
   }
 
   private Buffer sealed(Buffer body) {

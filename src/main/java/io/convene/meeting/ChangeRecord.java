@@ -1,14 +1,8 @@
 package io.convene.meeting;
 
-import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
+import io.convene.db.CommitsWith;
 
-/**
- * Something that must commit in the same transaction as a change, written once the change's result is
- * known: the stored answer of the request that made it (its {@code Idempotency-Key}), so that no crash
- * can leave the change without it.
- */
+/** What must commit in the same transaction as a meeting change (see {@link CommitsWith}). */
 @FunctionalInterface
-public interface ChangeRecord {
-  Future<Void> write(SqlClient transaction, Meeting changed);
+public interface ChangeRecord extends CommitsWith<Meeting> {
 }

@@ -1,5 +1,6 @@
 package io.convene.scheduling;
 
+import io.convene.db.CommitsWith;
 import io.convene.http.ApiException;
 import io.convene.outbox.Outbox;
 import io.convene.time.Rfc3339;
@@ -129,9 +130,11 @@ public final class Users {
    * lock, so concurrent partial updates all land), and writes {@code user.preferences.updated} in the
    * same transaction. A user not known before becomes known.
    *
+   * @param record {@code null}, or what commits with the change
    * @return the email as first stored, and the effective preferences now
    */
-  public Future<Saved> save(String accountId, String email, UnaryOperator<JsonObject> change) {
+  public Future<Saved> save(String accountId, String email, UnaryOperator<JsonObject> change,
+                            CommitsWith<Saved> record) {
     String key = key(email);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
@@ -151,7 +154,8 @@ public final class Users {
           return conn.preparedQuery(SAVE).execute(Tuple.of(accountId, key, next, at))
               .compose(v -> Outbox.append(conn, accountId, null, PREFERENCES_UPDATED, data, now))
               .map(v -> new Saved(stored, effective));
-        }));
+        })
+        .compose(saved -> CommitsWith.written(record, conn, saved)));
   }
 
   private static User user(Row row) {

@@ -1,5 +1,6 @@
 package io.convene.tenant;
 
+import io.convene.db.CommitsWith;
 import io.convene.webhook.WebhookEndpoint;
 import io.convene.webhook.WebhookEndpoints;
 import io.convene.webhook.WebhookEndpoints.PrimaryChange;
@@ -46,8 +47,10 @@ public final class PlatformSettings {
    *
    * @param redirectUris {@code null} keeps the current list
    * @param setWebhookUrl whether {@code webhookUrl} (possibly null, clearing it) replaces the current one
+   * @param record        {@code null}, or what commits with the change
    */
-  public Future<JsonObject> update(String accountId, List<String> redirectUris, boolean setWebhookUrl, String webhookUrl) {
+  public Future<JsonObject> update(String accountId, List<String> redirectUris, boolean setWebhookUrl, String webhookUrl,
+                                   CommitsWith<JsonObject> record) {
     return pool.withTransaction(conn -> conn.preparedQuery(UPSERT)
         .execute(Tuple.tuple().addValue(accountId)
             .addValue(redirectUris == null ? null : redirectUris.toArray(String[]::new)))
@@ -66,7 +69,8 @@ public final class PlatformSettings {
             }
             return out;
           });
-        }));
+        })
+        .compose(settings -> CommitsWith.written(record, conn, settings)));
   }
 
   private static JsonObject json(String[] redirectUris, WebhookEndpoint primary) {

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import io.convene.Ids;
+import io.convene.db.CommitsWith;
 import io.convene.time.Rfc3339;
 
 import java.util.ArrayList;
@@ -109,9 +110,10 @@ public final class Tenants {
 
   /**
    * Replaces the key that made the call, or every live key when the call came with another kind
-   * of credential ({@code oldKeyId} null): the old keys stop working when this commits.
+   * of credential ({@code oldKeyId} null): the old keys stop working when this commits, and
+   * {@code record}, if any, commits with it.
    */
-  public Future<IssuedKey> rotateApiKey(String accountId, String oldKeyId) {
+  public Future<IssuedKey> rotateApiKey(String accountId, String oldKeyId, CommitsWith<IssuedKey> record) {
     List<String> revoked = new ArrayList<>();
     return pool.withTransaction(conn -> conn
             .preparedQuery("UPDATE api_keys SET revoked_at = now()"
@@ -120,7 +122,8 @@ public final class Tenants {
             .compose(rows -> {
               rows.forEach(row -> revoked.add(row.getString("id")));
               return insertKey(conn, accountId);
-            }))
+            })
+            .compose(key -> CommitsWith.written(record, conn, key)))
         .onSuccess(key -> {
           revoked.forEach(credentials::drop);
           credentials.drop(key.id());

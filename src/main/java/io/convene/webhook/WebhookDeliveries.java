@@ -1,6 +1,7 @@
 package io.convene.webhook;
 
 import io.convene.Ids;
+import io.convene.db.CommitsWith;
 import io.convene.time.Rfc3339;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -366,9 +367,10 @@ public final class WebhookDeliveries {
 
   /**
    * Queues the delivery's event again to the same endpoint, as a new delivery with the same
-   * {@code webhook-id}; {@code null} when the tenant has no such delivery.
+   * {@code webhook-id}; {@code null} when the tenant has no such delivery. {@code record}, if any,
+   * commits with the new delivery.
    */
-  public Future<Delivery> redeliver(String accountId, String deliveryId) {
+  public Future<Delivery> redeliver(String accountId, String deliveryId, CommitsWith<Delivery> record) {
     return pool.withTransaction(conn -> conn.preparedQuery(REDELIVERABLE).execute(Tuple.of(deliveryId, accountId))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -382,15 +384,17 @@ public final class WebhookDeliveries {
             throw new Conflict("delivery_pending", "delivery " + deliveryId + " is still being attempted");
           }
           return queue(conn, accountId, row.getString("endpoint_id"), row.getString("event_id"));
-        }));
+        })
+        .compose(queued -> CommitsWith.written(record, conn, queued)));
   }
 
-  /** Writes a {@code webhook.test} event and queues it to one endpoint. */
-  public Future<Delivery> queueTest(String accountId, String endpointId) {
+  /** Writes a {@code webhook.test} event and queues it to one endpoint; {@code record}, if any, commits with it. */
+  public Future<Delivery> queueTest(String accountId, String endpointId, CommitsWith<Delivery> record) {
     String eventId = Ids.event();
     JsonObject data = new JsonObject().put("message", "This is a test event from Convene.");
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT_TEST_EVENT).execute(Tuple.of(eventId, accountId, data))
-        .compose(r -> queue(conn, accountId, endpointId, eventId)));
+        .compose(r -> queue(conn, accountId, endpointId, eventId))
+        .compose(queued -> CommitsWith.written(record, conn, queued)));
   }
 
   private static Future<Delivery> queue(SqlClient conn, String accountId, String endpointId, String eventId) {

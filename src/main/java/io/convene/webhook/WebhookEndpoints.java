@@ -1,6 +1,7 @@
 package io.convene.webhook;
 
 import io.convene.Ids;
+import io.convene.db.CommitsWith;
 import io.convene.secrets.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -78,8 +79,10 @@ public final class WebhookEndpoints {
     return client.preparedQuery(SELECT_PRIMARY).execute(Tuple.of(accountId)).map(WebhookEndpoints::firstOrNull);
   }
 
-  public Future<Issued> changePrimary(String accountId, PrimaryChange change) {
-    return pool.withTransaction(conn -> changePrimary(conn, accountId, change));
+  /** @param record {@code null}, or what commits with the change */
+  public Future<Issued> changePrimary(String accountId, PrimaryChange change, CommitsWith<Issued> record) {
+    return pool.withTransaction(conn -> changePrimary(conn, accountId, change)
+        .compose(issued -> CommitsWith.written(record, conn, issued)));
   }
 
   /**
@@ -124,10 +127,11 @@ public final class WebhookEndpoints {
             : delete(conn, accountId, rows.iterator().next().getString("id")));
   }
 
-  /** A further (not primary) endpoint, Accounts API style. */
-  public Future<Issued> create(String accountId, String url, List<String> eventTypes) {
+  /** A further (not primary) endpoint, Accounts API style; {@code record}, if any, commits with it. */
+  public Future<Issued> create(String accountId, String url, List<String> eventTypes, CommitsWith<Issued> record) {
     return pool.withTransaction(conn -> insert(conn, accountId, false,
-        new PrimaryChange(url, true, eventTypes, null, null, false)));
+            new PrimaryChange(url, true, eventTypes, null, null, false))
+        .compose(issued -> CommitsWith.written(record, conn, issued)));
   }
 
   /** One page in creation order; asks for {@code limit} rows, so callers ask one more to learn if there is a next page. */
@@ -139,9 +143,10 @@ public final class WebhookEndpoints {
     });
   }
 
-  /** The deleted endpoint, or {@code null} when the tenant has none with that id. */
-  public Future<WebhookEndpoint> delete(String accountId, String endpointId) {
-    return pool.withTransaction(conn -> delete(conn, accountId, endpointId));
+  /** The deleted endpoint, or {@code null} when the tenant has none with that id; {@code record}, if any, commits with it. */
+  public Future<WebhookEndpoint> delete(String accountId, String endpointId, CommitsWith<WebhookEndpoint> record) {
+    return pool.withTransaction(conn -> delete(conn, accountId, endpointId)
+        .compose(deleted -> CommitsWith.written(record, conn, deleted)));
   }
 
   private static Future<WebhookEndpoint> delete(SqlClient conn, String accountId, String endpointId) {

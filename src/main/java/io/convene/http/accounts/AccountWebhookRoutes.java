@@ -3,12 +3,14 @@ package io.convene.http.accounts;
 import io.convene.http.UrlEncoded;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
+import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;
 import io.convene.http.WebhookInput;
 import io.convene.tenant.Tenant;
 import io.convene.webhook.WebhookEndpoint;
 import io.convene.webhook.WebhookEndpoints;
+import io.convene.webhook.WebhookEndpoints.Issued;
 import io.convene.webhook.WebhookTargets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,11 +52,14 @@ public final class AccountWebhookRoutes {
     List<String> eventTypes = WebhookInput.eventTypes(body, "eventTypes");
     String accountId = Tenant.of(ctx).accountId();
     WebhookInput.url(targets, body.getValue("url"), "url")
-        .compose(url -> endpoints.create(accountId, url, eventTypes))
-        .onSuccess(issued -> Responses.json(ctx, 201, new JsonObject()
-            .put("success", true)
-            .put("data", json(issued.endpoint()).put("secret", issued.secret()))))
+        .compose(url -> endpoints.create(accountId, url, eventTypes,
+            Idempotency.recordWith(ctx, 201, AccountWebhookRoutes::created)))
+        .onSuccess(issued -> Responses.json(ctx, 201, created(issued)))
         .onFailure(ctx::fail);
+  }
+
+  private static JsonObject created(Issued issued) {
+    return new JsonObject().put("success", true).put("data", json(issued.endpoint()).put("secret", issued.secret()));
   }
 
   private void list(RoutingContext ctx) {
@@ -75,15 +80,19 @@ public final class AccountWebhookRoutes {
 
   private void delete(RoutingContext ctx) {
     String webhookId = ctx.pathParam("webhookId");
-    endpoints.delete(Tenant.of(ctx).accountId(), webhookId)
-        .onSuccess(deleted -> {
-          if (deleted == null) {
+    endpoints.delete(Tenant.of(ctx).accountId(), webhookId, Idempotency.recordWith(ctx, 200, AccountWebhookRoutes::deleted))
+        .onSuccess(gone -> {
+          if (gone == null) {
             ctx.fail(ApiException.notFound("webhook_not_found", "webhook " + webhookId + " not found"));
           } else {
-            Responses.ok(ctx, new JsonObject().put("success", true).put("data", json(deleted)));
+            Responses.ok(ctx, deleted(gone));
           }
         })
         .onFailure(ctx::fail);
+  }
+
+  private static JsonObject deleted(WebhookEndpoint e) {
+    return new JsonObject().put("success", true).put("data", json(e));
   }
 
   private static JsonObject json(WebhookEndpoint e) {

@@ -2,6 +2,7 @@ package io.convene.http.platform;
 
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
+import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Preconditions;
 import io.convene.http.Responses;
@@ -86,19 +87,22 @@ final class AutoScheduleRoutes {
           return store.send(new CreateMeeting(accountId,
                   new MeetingDraft(title, description, location == null ? PlatformRoutes.DEFAULT_LOCATION : location,
                       at(best, zone), at(best, zone).plusMinutes(duration), List.of(), people, null, null, null),
-                  true, guard(accountId, found, null, "auto"), null))
-              .onSuccess(m -> {
-                Slot chosen = chosen(found, m);
-                JsonObject meeting = PlatformJson.scheduled(m);
-                meeting.remove("success");
-                Responses.meeting(ctx, 200, m, new JsonObject()
-                    .put("success", true)
-                    .put("chosen_slot", SchedulingInput.slot(chosen, zone))
-                    .put("meeting", meeting)
-                    .put("agent_reasoning", reasoning(chosen, found, attendees)));
-              });
+                  true, guard(accountId, found, null, "auto"),
+                  Idempotency.recordWithChange(ctx, 200, m -> booked(found, m, attendees))))
+              .onSuccess(m -> Responses.meeting(ctx, 200, m, booked(found, m, attendees)));
         })
         .onFailure(e -> ctx.fail(failure(e, null)));
+  }
+
+  private static JsonObject booked(Found found, Meeting m, List<String> attendees) {
+    Slot chosen = chosen(found, m);
+    JsonObject meeting = PlatformJson.scheduled(m);
+    meeting.remove("success");
+    return new JsonObject()
+        .put("success", true)
+        .put("chosen_slot", SchedulingInput.slot(chosen, found.window().zone()))
+        .put("meeting", meeting)
+        .put("agent_reasoning", reasoning(chosen, found, attendees));
   }
 
   private void reschedule(RoutingContext ctx) {
@@ -143,23 +147,26 @@ final class AutoScheduleRoutes {
                 ZoneId zone = found.window().zone();
                 return store.send(new UpdateMeeting(accountId, meetingId, expectedVersion,
                         new Move(at(best, zone), at(best, zone).plusMinutes(minutes), reason, requestedBy),
-                        guard(accountId, found, meetingId, "reschedule")))
-                    .onSuccess(moved -> {
-                      Slot chosen = chosen(found, moved);
-                      Responses.meeting(ctx, 200, moved, new JsonObject()
-                          .put("success", true)
-                          .put("new_meeting_id", moved.id())
-                          .put("new_meeting_time", Rfc3339.format(moved.start()))
-                          .put("reasoning", reasoning(chosen, found, emails))
-                          .put("learned_from", LEARNED_FROM)
-                          .put("meeting_id", moved.id())
-                          .put("start_time", Rfc3339.format(moved.start()))
-                          .put("end_time", Rfc3339.format(moved.end()))
-                          .put("chosen_slot", SchedulingInput.slot(chosen, zone)));
-                    });
+                        guard(accountId, found, meetingId, "reschedule"),
+                        Idempotency.recordWithChange(ctx, 200, moved -> rescheduled(found, moved, emails))))
+                    .onSuccess(moved -> Responses.meeting(ctx, 200, moved, rescheduled(found, moved, emails)));
               });
         })
         .onFailure(e -> ctx.fail(failure(e, meetingId)));
+  }
+
+  private static JsonObject rescheduled(Found found, Meeting moved, List<String> emails) {
+    Slot chosen = chosen(found, moved);
+    return new JsonObject()
+        .put("success", true)
+        .put("new_meeting_id", moved.id())
+        .put("new_meeting_time", Rfc3339.format(moved.start()))
+        .put("reasoning", reasoning(chosen, found, emails))
+        .put("learned_from", LEARNED_FROM)
+        .put("meeting_id", moved.id())
+        .put("start_time", Rfc3339.format(moved.start()))
+        .put("end_time", Rfc3339.format(moved.end()))
+        .put("chosen_slot", SchedulingInput.slot(chosen, found.window().zone()));
   }
 
   private static SlotGuard guard(String accountId, Found found, String except, String source) {

@@ -7,6 +7,7 @@ import io.convene.calendar.OAuthStates.Pending;
 import io.convene.http.UrlEncoded;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
+import io.convene.http.Idempotency;
 import io.convene.http.Responses;
 import io.convene.tenant.PlatformSettings;
 import io.convene.tenant.Tenant;
@@ -96,19 +97,26 @@ public final class CalendarRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** Revokes the grant here and at Google; the meetings stay (and stay on the calendar as they are). */
+  /**
+   * Revokes the grant here and at Google; the meetings stay (and stay on the calendar as they are).
+   * The stored answer commits with the revocation here; Google's revocation follows, at most once and
+   * best effort (its outcome changes neither the answer nor a replay).
+   */
   private void disconnect(RoutingContext ctx) {
     String email = ctx.pathParam("email");
-    connections.disconnect(Tenant.of(ctx).accountId(), email)
+    connections.disconnect(Tenant.of(ctx).accountId(), email, Idempotency.recordWith(ctx, 200, CalendarRoutes::disconnected))
         .compose(gone -> {
           if (gone == null) {
             throw ApiException.notFound("calendar_not_found", "no connected calendar for " + email);
           }
           return revokeAtGoogle(gone.refreshToken()).map(gone);
         })
-        .onSuccess(gone -> Responses.ok(ctx, new JsonObject()
-            .put("success", true).put("user_email", gone.email()).put("status", "disconnected")))
+        .onSuccess(gone -> Responses.ok(ctx, disconnected(gone)))
         .onFailure(ctx::fail);
+  }
+
+  private static JsonObject disconnected(CalendarConnections.Disconnected gone) {
+    return new JsonObject().put("success", true).put("user_email", gone.email()).put("status", "disconnected");
   }
 
   private Future<Void> revokeAtGoogle(String refreshToken) {

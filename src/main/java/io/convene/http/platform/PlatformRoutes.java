@@ -193,21 +193,30 @@ public final class PlatformRoutes {
     Object webhookUrl = body.getValue("webhook_url");
     // webhook_url is the primary webhook endpoint's URL: the same checks as PUT /v1/platform/webhook.
     (webhookUrl == null ? Future.<String>succeededFuture() : WebhookInput.url(webhookTargets, webhookUrl, "webhook_url"))
-        .compose(url -> settings.update(Tenant.of(ctx).accountId(), uris, setWebhook, url))
-        .onSuccess(s -> Responses.ok(ctx, new JsonObject().put("success", true).mergeIn(s)))
+        .compose(url -> settings.update(Tenant.of(ctx).accountId(), uris, setWebhook, url,
+            Idempotency.recordWith(ctx, 200, PlatformRoutes::settingsAnswer)))
+        .onSuccess(s -> Responses.ok(ctx, settingsAnswer(s)))
         .onFailure(ctx::fail);
+  }
+
+  private static JsonObject settingsAnswer(JsonObject settings) {
+    return new JsonObject().put("success", true).mergeIn(settings);
   }
 
   private void regenerateKey(RoutingContext ctx) {
     Tenant tenant = Tenant.of(ctx);
     String oldKeyId = Tenants.isApiKeyId(tenant.credentialId()) ? tenant.credentialId() : null;
-    tenants.rotateApiKey(tenant.accountId(), oldKeyId)
-        .onSuccess(key -> Responses.ok(ctx, new JsonObject()
-            .put("success", true)
-            .put("api_key", key.apiKey())
-            .put("message", "A new API key was generated. The previous key no longer works; store this one now,"
-                + " it is not shown again.")))
+    tenants.rotateApiKey(tenant.accountId(), oldKeyId, Idempotency.recordWith(ctx, 200, PlatformRoutes::regenerated))
+        .onSuccess(key -> Responses.ok(ctx, regenerated(key)))
         .onFailure(ctx::fail);
+  }
+
+  private static JsonObject regenerated(Tenants.IssuedKey key) {
+    return new JsonObject()
+        .put("success", true)
+        .put("api_key", key.apiKey())
+        .put("message", "A new API key was generated. The previous key no longer works; store this one now,"
+            + " it is not shown again.");
   }
 
   private static OffsetDateTime queryTime(RoutingContext ctx, String name) {

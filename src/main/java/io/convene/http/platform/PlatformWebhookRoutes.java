@@ -3,6 +3,7 @@ package io.convene.http.platform;
 import io.convene.http.UrlEncoded;
 import io.convene.http.ApiException;
 import io.convene.http.Fields;
+import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;
 import io.convene.http.WebhookInput;
@@ -83,7 +84,8 @@ public final class PlatformWebhookRoutes {
     String accountId = Tenant.of(ctx).accountId();
     (url == null ? Future.<String>succeededFuture() : WebhookInput.url(targets, url, "url"))
         .compose(checked -> endpoints.changePrimary(accountId,
-            new PrimaryChange(checked, enabled, events, maxRetries, timeout, rotate)))
+            new PrimaryChange(checked, enabled, events, maxRetries, timeout, rotate),
+            Idempotency.recordWith(ctx, 200, PlatformWebhookRoutes::config)))
         .onSuccess(issued -> {
           if (issued == null) {
             ctx.fail(ApiException.invalidField("url", "url is required to set up the webhook"));
@@ -131,7 +133,7 @@ public final class PlatformWebhookRoutes {
     String accountId = Tenant.of(ctx).accountId();
     endpoints.primary(accountId)
         .compose(primary -> primary == null ? Future.failedFuture(notConfigured())
-            : deliveries.queueTest(accountId, primary.id()))
+            : deliveries.queueTest(accountId, primary.id(), Idempotency.recordWith(ctx, 202, PlatformWebhookRoutes::queued)))
         .onSuccess(delivery -> queued(ctx, delivery))
         .onFailure(e -> ctx.fail(WebhookInput.failure(e)));
   }
@@ -158,7 +160,8 @@ public final class PlatformWebhookRoutes {
   /** The same event, to the same endpoint, as a new delivery: the receiver sees the same {@code webhook-id}. */
   private void redeliver(RoutingContext ctx) {
     String deliveryId = ctx.pathParam("deliveryId");
-    deliveries.redeliver(Tenant.of(ctx).accountId(), deliveryId)
+    deliveries.redeliver(Tenant.of(ctx).accountId(), deliveryId,
+            Idempotency.recordWith(ctx, 202, PlatformWebhookRoutes::queued))
         .compose(delivery -> delivery == null ? Future.failedFuture(deliveryNotFound(deliveryId))
             : Future.succeededFuture(delivery))
         .onSuccess(delivery -> queued(ctx, delivery))
@@ -167,7 +170,11 @@ public final class PlatformWebhookRoutes {
 
   private static void queued(RoutingContext ctx, Delivery delivery) {
     ctx.vertx().eventBus().publish(Outbox.WEBHOOKS_QUEUED, null);
-    Responses.json(ctx, 202, new JsonObject().put("success", true).put("delivery", entry(delivery)));
+    Responses.json(ctx, 202, queued(delivery));
+  }
+
+  private static JsonObject queued(Delivery delivery) {
+    return new JsonObject().put("success", true).put("delivery", entry(delivery));
   }
 
   /** The config as PUT takes it, plus the secret when this call issued one (shown this once). */

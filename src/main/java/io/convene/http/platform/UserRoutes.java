@@ -3,6 +3,7 @@ package io.convene.http.platform;
 import io.convene.http.ApiException;
 import io.convene.http.Cursors;
 import io.convene.http.Fields;
+import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;
 import io.convene.http.UrlEncoded;
@@ -62,10 +63,14 @@ final class UserRoutes {
   }
 
   private void write(RoutingContext ctx, String email, JsonObject update) {
-    users.save(Tenant.of(ctx).accountId(), email, stored -> PreferencesInput.merge(stored, update, null))
-        .onSuccess(saved -> Responses.ok(ctx, new JsonObject().put("success", true).put("email", saved.email())
-            .put("preferences", saved.preferences())))
+    users.save(Tenant.of(ctx).accountId(), email, stored -> PreferencesInput.merge(stored, update, null),
+            Idempotency.recordWith(ctx, 200, UserRoutes::saved))
+        .onSuccess(saved -> Responses.ok(ctx, saved(saved)))
         .onFailure(ctx::fail);
+  }
+
+  private static JsonObject saved(Users.Saved saved) {
+    return new JsonObject().put("success", true).put("email", saved.email()).put("preferences", saved.preferences());
   }
 
   private void list(RoutingContext ctx) {
