@@ -1,6 +1,6 @@
 package io.convene.auth;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.convene.config.ConfigException;
 import io.convene.config.ConveneConfig;
 import io.convene.http.ApiException;

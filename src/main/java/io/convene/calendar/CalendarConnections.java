@@ -1,6 +1,6 @@
 package io.convene.calendar;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.convene.meeting.ConnectionRef;
 import io.convene.outbox.Outbox;
 import io.convene.secrets.SecretBox;

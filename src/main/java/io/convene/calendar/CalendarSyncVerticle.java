@@ -1,6 +1,6 @@
 package io.convene.calendar;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.convene.Services;
 import io.convene.calendar.CalendarSyncSql.Job;
 import io.convene.config.CalendarConfig;

@@ -178,7 +178,7 @@ public final class HttpVerticle extends VerticleBase {
     } else {
       error = ApiException.badRequest("bad_request", "the request is not valid HTTP", null);
     }
-    String requestId = io.convene.Ids.request();
+    String requestId = io.convene.ids.Ids.request();
     request.response()
         .setStatusCode(error.status())
         .putHeader(RequestIds.HEADER, requestId)

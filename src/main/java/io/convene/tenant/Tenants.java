@@ -8,7 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.convene.time.Rfc3339;
 
 import java.util.ArrayList;

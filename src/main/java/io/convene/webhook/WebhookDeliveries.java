@@ -1,6 +1,6 @@
 package io.convene.webhook;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.convene.time.Rfc3339;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.convene.webhook;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.convene.Services;
 import io.convene.config.ConveneConfig;
 import io.convene.outbox.Outbox;
