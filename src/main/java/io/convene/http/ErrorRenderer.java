@@ -1,5 +1,6 @@
 package io.convene.http;
 
+import io.convene.auth.AuthFailure;
 import io.convene.auth.OAuthError;
 import io.convene.auth.TokenEndpoint;
 import io.convene.db.DatabaseErrors;
@@ -82,6 +83,9 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException api) {
       return api;
+    }
+    if (failure instanceof AuthFailure auth) {
+      return ApiException.unauthorized(auth.code(), auth.getMessage());
     }
     if (failure instanceof DecodeException) {
       return ApiException.badRequest("invalid_json", "request body is not valid JSON", null);
