@@ -3,7 +3,6 @@ package io.convene.http;
 import io.convene.config.ConveneConfig;
 import io.convene.Services;
 import io.convene.auth.TenantAuthHandler;
-import io.convene.auth.TokenEndpoint;
 import io.convene.http.accounts.AccountsRoutes;
 import io.convene.calendar.CalendarConnections;
 import io.convene.calendar.GoogleCalendarClient;
@@ -11,6 +10,7 @@ import io.convene.calendar.OAuthStates;
 import io.convene.http.admin.AdminRoutes;
 import io.convene.http.console.ConsoleRoutes;
 import io.convene.http.docs.ApiDocs;
+import io.convene.http.oauth.TokenEndpoint;
 import io.convene.observability.Observability;
 import io.convene.http.accounts.AccountWebhookRoutes;
 import io.convene.http.platform.PlatformRoutes;
@@ -117,7 +117,7 @@ public final class HttpVerticle extends VerticleBase {
     GoogleCalendarClient google = config.calendar().enabled()
         ? new GoogleCalendarClient(vertx, config.calendar(), GOOGLE_TIMEOUT_MS) : null;
     Router router = Router.router(vertx);
-    ErrorRenderer errors = new ErrorRenderer(config.maxBodyBytes());
+    ErrorRenderer errors = new ErrorRenderer(config.maxBodyBytes(), TokenEndpoint.PATH);
     for (int status : ROUTER_ERRORS) {
       router.errorHandler(status, errors);
     }
