@@ -8,7 +8,7 @@ import io.convene.secrets.SecretBox;
 import io.convene.webhook.WebhookDeliveries.Claimed;
 import io.convene.webhook.WebhookDeliveries.Finished;
 import io.convene.webhook.WebhookDeliveries.Verdict;
-import io.convene.observability.DeliveryMetrics;
+import io.convene.metrics.DeliveryMetrics;
 import io.convene.webhook.WebhookSender.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
