@@ -139,7 +139,7 @@ public final class Application {
                   lastSeen), perEventLoop))
               .compose(id -> MetricsVerticle.deploy(vertx, services))
               .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
-                  ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.<String>succeededFuture(null))
+                  ? vertx.deployVerticle(new WebhookDeliveryVerticle(config, database, services.secrets())) : Future.<String>succeededFuture(null))
               .compose(id -> {
                 webhookDeployment = id;
                 return config.runs(ConveneConfig.WORKER_CALENDAR) ? startCalendarSync(vertx, services) : Future.succeededFuture();
@@ -166,7 +166,8 @@ public final class Application {
           + " CONVENE_GOOGLE_REDIRECT_URI to mirror meetings onto calendars");
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new CalendarSyncVerticle(services));
+    return vertx.deployVerticle(new CalendarSyncVerticle(services.config().calendar(), services.database(),
+        services.secrets()));
   }
 
   /** Buckets that refilled hold nothing a new one would not; dropping them bounds the memory. */

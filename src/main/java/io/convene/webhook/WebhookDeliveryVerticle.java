@@ -1,8 +1,8 @@
 package io.convene.webhook;
 
 import io.convene.ids.Ids;
-import io.convene.Services;
 import io.convene.config.ConveneConfig;
+import io.convene.db.Database;
 import io.convene.outbox.Outbox;
 import io.convene.secrets.SecretBox;
 import io.convene.webhook.WebhookDeliveries.Claimed;
@@ -57,8 +57,9 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private static final int OPENED_SECRETS = 4_096;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryVerticle.class);
 
-  private final Services services;
   private final ConveneConfig config;
+  private final Database database;
+  private final SecretBox secrets;
   private WebhookDeliveries deliveries;
   private WebhookSender sender;
   private DeliveryMetrics metrics;
@@ -86,14 +87,15 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private Promise<Void> idle;
   private long dueTimer = -1;
 
-  public WebhookDeliveryVerticle(Services services) {
-    this.services = services;
-    this.config = services.config();
+  public WebhookDeliveryVerticle(ConveneConfig config, Database database, SecretBox secrets) {
+    this.config = config;
+    this.database = database;
+    this.secrets = secrets;
   }
 
   @Override
   public Future<?> start() {
-    deliveries = new WebhookDeliveries(services.database().pool(vertx));
+    deliveries = new WebhookDeliveries(database.pool(vertx));
     // Endpoints may share a receiver's address: the per-endpoint bound is kept here, not by the pool.
     metrics = DeliveryMetrics.of(vertx);
     sender = new WebhookSender(vertx, new WebhookTargets(vertx, config.webhooksAllowInsecure()),
@@ -102,7 +104,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     vertx.setPeriodic(POLL_MILLIS, tick -> wake());
     vertx.setPeriodic(RETENTION_MILLIS, tick -> deliveries.expire(config.webhookLogRetentionDays())
         .onFailure(e -> LOG.warn("webhook log retention failed: {}", e.getMessage())));
-    subscriber = PgSubscriber.subscriber(vertx, services.database().connectOptions())
+    subscriber = PgSubscriber.subscriber(vertx, database.connectOptions())
         .reconnectPolicy(retries -> AGAIN_MILLIS);
     // Notifications sent while the listening connection was down are lost: claim on every (re)subscribe.
     subscriber.channel(CHANNEL).subscribeHandler(v -> wake()).handler(payload -> wake());
@@ -260,7 +262,6 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   }
 
   private String opened(String sealed) {
-    SecretBox secrets = services.secrets();
     return openedSecrets.computeIfAbsent(sealed, secrets::open);
   }
 
