@@ -1,6 +1,6 @@
 package io.convene.observability;
 
-import io.convene.Services;
+import io.convene.http.Services;
 import io.convene.calendar.CalendarSyncVerticle;
 import io.convene.config.ConveneConfig;
 import io.convene.metrics.EventLoopProbe;

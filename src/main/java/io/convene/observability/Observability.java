@@ -1,6 +1,6 @@
 package io.convene.observability;
 
-import io.convene.Services;
+import io.convene.http.Services;
 import io.convene.auth.AdminAuthHandler;
 import io.convene.config.ObservabilityConfig;
 import io.convene.metrics.Metrics;

@@ -2,7 +2,7 @@ package io.convene.http.docs;
 
 import io.convene.TestApp;
 import io.convene.config.ObservabilityConfig;
-import io.convene.http.HttpVerticle;
+import io.convene.http.server.HttpVerticle;
 import io.convene.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;

@@ -1,8 +1,16 @@
-package io.convene.http;
+package io.convene.http.server;
 
 import io.convene.config.ConveneConfig;
-import io.convene.Services;
 import io.convene.auth.TenantAuthHandler;
+import io.convene.http.ApiException;
+import io.convene.http.ErrorRenderer;
+import io.convene.http.Idempotency;
+import io.convene.http.PathGuard;
+import io.convene.http.Readiness;
+import io.convene.http.RequestIds;
+import io.convene.http.Responses;
+import io.convene.http.Services;
+import io.convene.http.UrlEncoded;
 import io.convene.http.accounts.AccountsRoutes;
 import io.convene.calendar.CalendarConnections;
 import io.convene.calendar.GoogleCalendarClient;

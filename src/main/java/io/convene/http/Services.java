@@ -1,11 +1,8 @@
-package io.convene;
+package io.convene.http;
 
 import io.convene.auth.AccessTokens;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
-import io.convene.http.FailedAuthLimiter;
-import io.convene.http.RateLimiter;
-import io.convene.http.Readiness;
 import io.convene.secrets.SecretBox;
 import io.convene.tenant.CredentialCache;
 
