@@ -5,9 +5,9 @@ import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.outbox.Outbox;
 import io.convene.secrets.SecretBox;
-import io.convene.webhook.WebhookDeliveries.Claimed;
-import io.convene.webhook.WebhookDeliveries.Finished;
-import io.convene.webhook.WebhookDeliveries.Verdict;
+import io.convene.webhook.WebhookDeliveryQueue.Claimed;
+import io.convene.webhook.WebhookDeliveryQueue.Finished;
+import io.convene.webhook.WebhookDeliveryQueue.Verdict;
 import io.convene.metrics.DeliveryMetrics;
 import io.convene.webhook.WebhookSender.Outcome;
 import io.vertx.core.Future;
@@ -60,7 +60,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private final ConveneConfig config;
   private final Database database;
   private final SecretBox secrets;
-  private WebhookDeliveries deliveries;
+  private WebhookDeliveryQueue deliveries;
   private WebhookSender sender;
   private DeliveryMetrics metrics;
   private RetrySchedule schedule;
@@ -95,14 +95,15 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    deliveries = new WebhookDeliveries(database.pool(vertx));
+    deliveries = new WebhookDeliveryQueue(database.pool(vertx));
     // Endpoints may share a receiver's address: the per-endpoint bound is kept here, not by the pool.
     metrics = DeliveryMetrics.of(vertx);
     sender = new WebhookSender(vertx, new WebhookTargets(vertx, config.webhooksAllowInsecure()),
         config.webhookConcurrency());
     schedule = new RetrySchedule(config.webhookRetrySchedule());
     vertx.setPeriodic(POLL_MILLIS, tick -> wake());
-    vertx.setPeriodic(RETENTION_MILLIS, tick -> deliveries.expire(config.webhookLogRetentionDays())
+    WebhookDeliveryLog log = new WebhookDeliveryLog(database.pool(vertx));
+    vertx.setPeriodic(RETENTION_MILLIS, tick -> log.expire(config.webhookLogRetentionDays())
         .onFailure(e -> LOG.warn("webhook log retention failed: {}", e.getMessage())));
     subscriber = PgSubscriber.subscriber(vertx, database.connectOptions())
         .reconnectPolicy(retries -> AGAIN_MILLIS);
@@ -268,15 +269,15 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   /** Success; or a retry after the scheduled wait while retries are left; or failure for good. 410 Gone also disables. */
   private Verdict verdict(Claimed claimed, Outcome outcome) {
     if (outcome.succeeded()) {
-      return new Verdict(WebhookDeliveries.SUCCESS, null, false);
+      return new Verdict(WebhookDeliveryLog.SUCCESS, null, false);
     }
     if (outcome.statusCode() != null && outcome.statusCode() == 410) {
-      return new Verdict(WebhookDeliveries.FAILED, null, true);
+      return new Verdict(WebhookDeliveryLog.FAILED, null, true);
     }
     int retry = claimed.attempts() + 1;
     if (retry > claimed.maxRetries()) {
-      return new Verdict(WebhookDeliveries.FAILED, null, false);
+      return new Verdict(WebhookDeliveryLog.FAILED, null, false);
     }
-    return new Verdict(WebhookDeliveries.PENDING, schedule.before(retry, outcome.retryAfter()).toMillis(), false);
+    return new Verdict(WebhookDeliveryLog.PENDING, schedule.before(retry, outcome.retryAfter()).toMillis(), false);
   }
 }

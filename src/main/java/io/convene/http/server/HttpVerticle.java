@@ -31,7 +31,7 @@ import io.vertx.sqlclient.Pool;
 import io.convene.meeting.MeetingCommand.CheckDatabase;
 import io.convene.meeting.MeetingStore;
 import io.convene.tenant.Tenants;
-import io.convene.webhook.WebhookDeliveries;
+import io.convene.webhook.WebhookDeliveryLog;
 import io.convene.webhook.WebhookEndpoints;
 import io.convene.webhook.WebhookTargets;
 import io.vertx.core.Future;
@@ -162,7 +162,7 @@ public final class HttpVerticle extends VerticleBase {
     WebhookTargets targets = new WebhookTargets(vertx, config.webhooksAllowInsecure());
     PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool, webhooks), targets, calendars,
         new OAuthStates(pool), google, config);
-    PlatformWebhookRoutes.mount(router, webhooks, new WebhookDeliveries(pool), targets);
+    PlatformWebhookRoutes.mount(router, webhooks, new WebhookDeliveryLog(pool), targets);
     AccountWebhookRoutes.mount(router, webhooks, targets);
     AccountsRoutes.mount(router, store, calendars, config);
     ConsoleRoutes.mount(router, pool);
