@@ -4,7 +4,7 @@ import io.convene.config.ConfigException;
 import io.convene.config.ConfigLoader;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
-import io.convene.db.EmbeddedPostgres;
+import io.convene.db.embedded.EmbeddedPostgres;
 import io.convene.metrics.Metrics;
 import io.convene.observability.LogFormat;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package io.convene;
 
 import io.convene.db.Database;
-import io.convene.db.EmbeddedPostgres;
+import io.convene.db.embedded.EmbeddedPostgres;
 import io.convene.ids.Ids;
 import io.vertx.pgclient.PgConnectOptions;
 
