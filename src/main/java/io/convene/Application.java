@@ -6,11 +6,12 @@ import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
 import io.convene.http.ClusterBuckets;
-import io.convene.http.HealthVerticle;
-import io.convene.http.HttpVerticle;
+import io.convene.http.server.HealthVerticle;
+import io.convene.http.server.HttpVerticle;
 import io.convene.http.Idempotency;
 import io.convene.http.FailedAuthLimiter;
 import io.convene.http.RateLimiter;
+import io.convene.http.Services;
 import io.convene.meeting.LastSeenMeetings;
 import io.convene.http.Readiness;
 import io.convene.meeting.MeetingStoreVerticle;
@@ -139,7 +140,7 @@ public final class Application {
                   lastSeen), perEventLoop))
               .compose(id -> MetricsVerticle.deploy(vertx, services))
               .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
-                  ? vertx.deployVerticle(new WebhookDeliveryVerticle(services)) : Future.<String>succeededFuture(null))
+                  ? vertx.deployVerticle(new WebhookDeliveryVerticle(config, database, services.secrets())) : Future.<String>succeededFuture(null))
               .compose(id -> {
                 webhookDeployment = id;
                 return config.runs(ConveneConfig.WORKER_CALENDAR) ? startCalendarSync(vertx, services) : Future.succeededFuture();
@@ -166,7 +167,8 @@ public final class Application {
           + " CONVENE_GOOGLE_REDIRECT_URI to mirror meetings onto calendars");
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new CalendarSyncVerticle(services));
+    return vertx.deployVerticle(new CalendarSyncVerticle(services.config().calendar(), services.database(),
+        services.secrets()));
   }
 
   /** Buckets that refilled hold nothing a new one would not; dropping them bounds the memory. */

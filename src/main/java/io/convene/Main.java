@@ -3,10 +3,11 @@ package io.convene;
 import io.convene.config.ConfigException;
 import io.convene.config.ConfigLoader;
 import io.convene.config.ConveneConfig;
+import io.convene.config.Settings;
 import io.convene.db.Database;
-import io.convene.db.EmbeddedPostgres;
+import io.convene.db.embedded.EmbeddedPostgres;
+import io.convene.metrics.Metrics;
 import io.convene.observability.LogFormat;
-import io.convene.observability.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
@@ -108,9 +109,7 @@ public final class Main {
         + "0 when it is valid, 2 when it is not.\n\n"
         + "Every key can also be set as a CONVENE_* environment variable or in a JSON file given\n"
         + "with --config FILE (CONVENE_CONFIG). Keys and their defaults:\n");
-    ConfigLoader.packagedDefaults().forEach(entry -> out.append(String.format("  %-24s %-28s %s%n",
-        ConfigLoader.optionName(entry.getKey()), ConfigLoader.envName(entry.getKey()), entry.getValue())));
-    return out.toString();
+    return out.append(Settings.help()).toString();
   }
 
   /** What must be stopped on exit, in order: Vert.x (HTTP, pools), then the embedded database. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.convene.config.ConfigLoader;
+import io.convene.config.Settings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -92,7 +93,7 @@ class DeploymentManifestsTest {
 
   private static Set<String> knownEnv() {
     Set<String> known = new HashSet<>();
-    ConfigLoader.packagedDefaults().fieldNames().forEach(key -> known.add(ConfigLoader.envName(key)));
+    Settings.ALL.forEach(setting -> known.add(setting.envName()));
     known.add("CONVENE_CONFIG");
     return known;
   }

@@ -4,7 +4,7 @@ import io.convene.config.ConfigLoader;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.observability.LogFormat;
-import io.convene.http.HttpVerticle;
+import io.convene.http.server.HttpVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,7 +1,8 @@
 package io.convene;
 
 import io.convene.db.Database;
-import io.convene.db.EmbeddedPostgres;
+import io.convene.db.embedded.EmbeddedPostgres;
+import io.convene.ids.Ids;
 import io.vertx.pgclient.PgConnectOptions;
 
 import java.nio.file.Path;

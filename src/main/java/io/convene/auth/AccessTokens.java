@@ -1,9 +1,8 @@
 package io.convene.auth;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.convene.config.ConfigException;
 import io.convene.config.ConveneConfig;
-import io.convene.http.ApiException;
 import io.convene.secrets.SecretBox;
 import io.convene.tenant.Secrets;
 import io.convene.tenant.Tenant;
@@ -134,12 +133,12 @@ public final class AccessTokens {
       throw invalid();
     }
     if (System.currentTimeMillis() / 1000 >= expiry.longValue()) {
-      throw ApiException.unauthorized("token_expired", "the access token has expired; request a new one from POST /oauth2/token");
+      throw new AuthFailure("token_expired", "the access token has expired; request a new one from POST /oauth2/token");
     }
     return new Tenant(accountId, clientId);
   }
 
-  static ApiException invalid() {
-    return ApiException.unauthorized("invalid_token", "the access token is not valid");
+  static AuthFailure invalid() {
+    return new AuthFailure("invalid_token", "the access token is not valid");
   }
 }

@@ -1,6 +1,5 @@
 package io.convene.auth;
 
-import io.convene.http.ApiException;
 import io.convene.tenant.Secrets;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +16,7 @@ public final class AdminAuthHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String token = TenantAuthHandler.bearerToken(ctx.request());
     if (token == null || !Secrets.matches(token, tokenHash)) {
-      ctx.fail(ApiException.unauthorized("invalid_admin_token", "send the admin token as 'Authorization: Bearer <token>'"));
+      ctx.fail(new AuthFailure("invalid_admin_token", "send the admin token as 'Authorization: Bearer <token>'"));
       return;
     }
     ctx.next();

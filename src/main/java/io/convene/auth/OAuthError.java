@@ -17,15 +17,15 @@ public final class OAuthError extends RuntimeException {
     this.error = error;
   }
 
-  static OAuthError invalidRequest(String description) {
+  public static OAuthError invalidRequest(String description) {
     return new OAuthError(400, "invalid_request", description);
   }
 
-  static OAuthError invalidClient(String description) {
+  public static OAuthError invalidClient(String description) {
     return new OAuthError(401, "invalid_client", description);
   }
 
-  static OAuthError unsupportedGrantType(String description) {
+  public static OAuthError unsupportedGrantType(String description) {
     return new OAuthError(400, "unsupported_grant_type", description);
   }
 

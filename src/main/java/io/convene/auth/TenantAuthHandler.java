@@ -1,6 +1,5 @@
 package io.convene.auth;
 
-import io.convene.http.ApiException;
 import io.convene.tenant.Secrets;
 import io.convene.tenant.Tenant;
 import io.convene.tenant.Tenants;
@@ -42,7 +41,7 @@ public final class TenantAuthHandler implements Handler<RoutingContext> {
     }
     tenant.onComplete(result -> {
       if (result.failed()) {
-        if (result.cause() instanceof ApiException e && e.status() == 401) {
+        if (result.cause() instanceof AuthFailure) {
           ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"convene\"");
         }
         ctx.fail(result.cause());
@@ -56,7 +55,7 @@ public final class TenantAuthHandler implements Handler<RoutingContext> {
   private Future<Tenant> apiKey(String key) {
     return tenants.authenticateApiKey(key).map(tenant -> {
       if (tenant == null) {
-        throw ApiException.unauthorized("invalid_api_key", "the API key is not valid");
+        throw new AuthFailure("invalid_api_key", "the API key is not valid");
       }
       return tenant;
     });
@@ -66,18 +65,18 @@ public final class TenantAuthHandler implements Handler<RoutingContext> {
   private Future<Tenant> accessToken(String token) {
     return tokens.verify(token).compose(claimed -> tenants.liveClientAccount(claimed.credentialId()).map(account -> {
       if (!claimed.accountId().equals(account)) {
-        throw ApiException.unauthorized("invalid_token", "the access token's OAuth client has been revoked");
+        throw new AuthFailure("invalid_token", "the access token's OAuth client has been revoked");
       }
       return claimed;
     }));
   }
 
-  private static ApiException missing(HttpServerRequest request) {
+  private static AuthFailure missing(HttpServerRequest request) {
     if (request.path().startsWith(ACCOUNTS_PREFIX)) {
-      return ApiException.unauthorized("missing_access_token",
+      return new AuthFailure("missing_access_token",
           "send an access token from POST /oauth2/token, or an API key, as 'Authorization: Bearer <token>'");
     }
-    return ApiException.unauthorized("missing_api_key",
+    return new AuthFailure("missing_api_key",
         "send the API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
   }
 

@@ -1,7 +1,7 @@
 package io.convene.calendar;
 
-import io.convene.Ids;
 import io.convene.db.CommitsWith;
+import io.convene.ids.Ids;
 import io.convene.meeting.ConnectionRef;
 import io.convene.outbox.Outbox;
 import io.convene.secrets.SecretBox;

@@ -1,11 +1,12 @@
 package io.convene.calendar;
 
-import io.convene.Ids;
-import io.convene.Services;
+import io.convene.ids.Ids;
 import io.convene.calendar.CalendarSyncSql.Job;
 import io.convene.config.CalendarConfig;
+import io.convene.db.Database;
 import io.convene.meeting.MeetingStore;
 import io.convene.outbox.Outbox;
+import io.convene.secrets.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -31,8 +32,9 @@ public final class CalendarSyncVerticle extends VerticleBase {
   private static final long POLL_MILLIS = 30_000;
   private static final int BATCH = 16;
 
-  private final Services services;
-  private CalendarConfig config;
+  private final CalendarConfig config;
+  private final Database database;
+  private final SecretBox secrets;
   private CalendarSyncSql sql;
   private MeetingMirror mirror;
   private PgSubscriber subscriber;
@@ -40,20 +42,21 @@ public final class CalendarSyncVerticle extends VerticleBase {
   private boolean wokenWhileRunning;
   private long timer = -1;
 
-  public CalendarSyncVerticle(Services services) {
-    this.services = services;
+  public CalendarSyncVerticle(CalendarConfig config, Database database, SecretBox secrets) {
+    this.config = config;
+    this.database = database;
+    this.secrets = secrets;
   }
 
   @Override
   public Future<?> start() {
-    config = services.config().calendar();
-    var pool = services.database().pool(vertx);
+    var pool = database.pool(vertx);
     sql = new CalendarSyncSql(pool);
     // A request must end well inside the lease, so that no one else takes the job while it runs.
     GoogleCalendarClient google = new GoogleCalendarClient(vertx, config, Math.min(30_000L, config.leaseSeconds() * 1000L / 3));
-    mirror = new MeetingMirror(new MeetingStore(vertx.eventBus()), sql, new CalendarConnections(pool, services.secrets()),
+    mirror = new MeetingMirror(new MeetingStore(vertx.eventBus()), sql, new CalendarConnections(pool, secrets),
         google, new GoogleAccessTokens(google), config);
-    subscriber = PgSubscriber.subscriber(vertx, services.database().connectOptions())
+    subscriber = PgSubscriber.subscriber(vertx, database.connectOptions())
         .reconnectPolicy(retries -> POLL_MILLIS / 6);
     subscriber.channel(CHANNEL).handler(payload -> wake());
     return vertx.eventBus().localConsumer(Outbox.CALENDAR_QUEUED, message -> wake()).completion()

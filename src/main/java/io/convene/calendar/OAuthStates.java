@@ -1,6 +1,6 @@
 package io.convene.calendar;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.convene.tenant.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

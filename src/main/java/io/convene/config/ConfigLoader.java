@@ -4,18 +4,15 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads the configuration once, before Vert.x exists (the event-loop count sizes Vert.x itself):
- * the packaged {@code config.json} defaults, then an optional file ({@code --config} or
+ * the defaults of the {@link Settings} table, then an optional file ({@code --config} or
  * {@code CONVENE_CONFIG}), then {@code CONVENE_*} environment variables, then command-line options.
  * Later sources override earlier ones; every key is named the same way in each
  * ({@code http_port} = {@code CONVENE_HTTP_PORT} = {@code --http-port}).
@@ -26,9 +23,6 @@ public final class ConfigLoader {
 
   private ConfigLoader() {
   }
-
-  /** Keys whose values are never printed: only whether they are set. */
-  private static final Set<String> SECRET_KEYS = Set.of("secrets_key", "admin_token", "jwt_secret", "google_client_secret");
 
   /**
    * The validated configuration with the value of every key and where it came from: {@code default},
@@ -52,7 +46,7 @@ public final class ConfigLoader {
   }
 
   public static Loaded loadWithSources(String[] args, Map<String, String> env) {
-    JsonObject merged = packagedDefaults();
+    JsonObject merged = Settings.defaults();
     Map<String, String> sources = new LinkedHashMap<>();
     merged.fieldNames().forEach(key -> sources.put(key, "default"));
     JsonObject cli = parseArgs(args, merged);
@@ -73,21 +67,8 @@ public final class ConfigLoader {
 
   /** A value as it may be shown: secrets as {@code ***}, the database URL without its password. */
   public static String redact(String key, String value) {
-    if (SECRET_KEYS.contains(key)) {
-      return "***";
-    }
-    return key.equals("database_url") ? value.replaceAll("://[^@/]*@", "://***@") : value;
-  }
-
-  public static JsonObject packagedDefaults() {
-    try (InputStream in = ConfigLoader.class.getResourceAsStream("/config.json")) {
-      if (in == null) {
-        throw new IllegalStateException("config.json is missing from the classpath");
-      }
-      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the packaged config.json", e);
-    }
+    Setting setting = Settings.get(key);
+    return setting == null ? value : setting.shown(value);
   }
 
   private static JsonObject readFile(Path path) {

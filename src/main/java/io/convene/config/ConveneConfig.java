@@ -112,43 +112,43 @@ public record ConveneConfig(
           "is not a postgresql://user:password@host:port/database URL");
     }
     Integer bootstrap = v.optionalBoolean("bootstrap");
-    Integer loops = v.optionalInt("event_loops", 1, 256);
+    Integer loops = v.optionalInt("event_loops");
     return new ConveneConfig(
         v.requiredString("http_host"),
-        v.requiredInt("http_port", 0, 65535),
+        v.requiredInt("http_port"),
         databaseUrl,
-        v.requiredInt("database_pool_size", 1, 1000),
+        v.requiredInt("database_pool_size"),
         Path.of(v.requiredString("data_dir")),
         v.optionalString("admin_token"),
         loops != null ? loops : Runtime.getRuntime().availableProcessors(),
         bootstrap != null ? bootstrap == 1 : databaseUrl == null,
-        v.requiredInt("max_body_bytes", 1024, 64 * 1024 * 1024),
-        v.requiredInt("rate_limit_per_minute", 0, 100_000_000),
-        v.requiredInt("auth_failures_per_minute", 0, 1_000_000),
-        v.requiredInt("max_attendees", 1, 10_000),
+        v.requiredInt("max_body_bytes"),
+        v.requiredInt("rate_limit_per_minute"),
+        v.requiredInt("auth_failures_per_minute"),
+        v.requiredInt("max_attendees"),
         secretsKey(v, databaseUrl),
-        v.requiredInt("shutdown_drain_seconds", 0, 300),
+        v.requiredInt("shutdown_drain_seconds"),
         jwtSecret(v),
-        v.requiredInt("token_ttl_seconds", 1, 86_400),
+        v.requiredInt("token_ttl_seconds"),
         calendar(v),
         v.names("workers", KNOWN_WORKERS),
         Integer.valueOf(1).equals(v.optionalBoolean("webhooks_allow_insecure")),
         v.durations("webhook_retry_schedule", 20, Duration.ofDays(7)),
-        v.requiredInt("webhook_log_retention_days", 1, 3650),
-        v.requiredInt("webhook_concurrency", 1, 10_000),
-        v.requiredInt("webhook_endpoint_concurrency", 1, 1_000),
-        v.requiredInt("credential_cache_size", 100, 10_000_000),
-        v.requiredInt("credential_cache_ttl_seconds", 1, 3_600),
-        v.requiredInt("meeting_cache_size", 0, 10_000_000),
+        v.requiredInt("webhook_log_retention_days"),
+        v.requiredInt("webhook_concurrency"),
+        v.requiredInt("webhook_endpoint_concurrency"),
+        v.requiredInt("credential_cache_size"),
+        v.requiredInt("credential_cache_ttl_seconds"),
+        v.requiredInt("meeting_cache_size"),
         observability(v),
-        v.requiredInt("min_notice_minutes", 0, 525_600),
-        v.requiredInt("freebusy_timeout_ms", 100, 60_000),
-        v.requiredInt("http_header_timeout_seconds", 0, 3_600),
-        v.requiredInt("http_body_timeout_seconds", 0, 3_600),
-        v.requiredInt("http_idle_timeout_seconds", 0, 86_400),
-        v.requiredInt("http_max_connections", 0, 10_000_000),
-        v.requiredInt("http_max_connections_per_address", 0, 10_000_000),
-        v.requiredInt("shutdown_delay_seconds", 0, 300),
+        v.requiredInt("min_notice_minutes"),
+        v.requiredInt("freebusy_timeout_ms"),
+        v.requiredInt("http_header_timeout_seconds"),
+        v.requiredInt("http_body_timeout_seconds"),
+        v.requiredInt("http_idle_timeout_seconds"),
+        v.requiredInt("http_max_connections"),
+        v.requiredInt("http_max_connections_per_address"),
+        v.requiredInt("shutdown_delay_seconds"),
         v.oneOf("rate_limit_scope", Set.of(SCOPE_NODE, SCOPE_CLUSTER)));
   }
 
@@ -165,7 +165,7 @@ public record ConveneConfig(
     v.check("log_format", format, f -> f.equals(ObservabilityConfig.TEXT) || f.equals(ObservabilityConfig.JSON),
         "must be text or json");
     return new ObservabilityConfig(Integer.valueOf(1).equals(v.optionalBoolean("metrics_enabled")),
-        v.optionalInt("metrics_port", 1, 65535), format, Integer.valueOf(1).equals(v.optionalBoolean("access_log")));
+        v.optionalInt("metrics_port"), format, Integer.valueOf(1).equals(v.optionalBoolean("access_log")));
   }
 
   /** Both halves of the Google OAuth client, or neither; a configured client needs its callback URL. */
@@ -193,10 +193,10 @@ public record ConveneConfig(
         v.requiredString("google_token_url"),
         v.requiredString("google_revoke_url"),
         stripTrailingSlash(v.requiredString("google_api_base_url")),
-        v.requiredInt("calendar_retry_base_ms", 1, 3_600_000),
-        v.requiredInt("calendar_retry_max_ms", 1, 86_400_000),
-        v.requiredInt("calendar_max_attempts", 1, 100),
-        v.requiredInt("calendar_lease_seconds", 1, 3600));
+        v.requiredInt("calendar_retry_base_ms"),
+        v.requiredInt("calendar_retry_max_ms"),
+        v.requiredInt("calendar_max_attempts"),
+        v.requiredInt("calendar_lease_seconds"));
   }
 
   private static boolean isHttpUrl(String url) {
@@ -284,7 +284,11 @@ public record ConveneConfig(
       return s;
     }
 
-    Integer optionalInt(String key, int min, int max) {
+    /** A whole number within the bounds of its {@link Settings} entry, or {@code null} when unset. */
+    Integer optionalInt(String key) {
+      Setting setting = Settings.get(key);
+      int min = setting.min();
+      int max = setting.max();
       String s = optionalString(key);
       if (s == null) {
         return null;
@@ -301,8 +305,8 @@ public record ConveneConfig(
       return n;
     }
 
-    int requiredInt(String key, int min, int max) {
-      Integer n = optionalInt(key, min, max);
+    int requiredInt(String key) {
+      Integer n = optionalInt(key);
       if (n == null) {
         throw invalid(key, "", "must be set");
       }

@@ -1,5 +1,6 @@
 package io.convene.db;
 
+import io.convene.db.embedded.EmbeddedPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;

@@ -1,7 +1,7 @@
 package io.convene.http;
 
+import io.convene.auth.AuthFailure;
 import io.convene.auth.OAuthError;
-import io.convene.auth.TokenEndpoint;
 import io.convene.db.DatabaseErrors;
 import io.convene.meeting.MeetingStoreException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
@@ -24,9 +24,16 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorRenderer.class);
 
   private final int maxBodyBytes;
+  /** The OAuth token endpoint's path, whose refusals take RFC 6749's shape; {@code null} where it is not served. */
+  private final String tokenPath;
 
   public ErrorRenderer(int maxBodyBytes) {
+    this(maxBodyBytes, null);
+  }
+
+  public ErrorRenderer(int maxBodyBytes, String tokenPath) {
     this.maxBodyBytes = maxBodyBytes;
+    this.tokenPath = tokenPath;
   }
 
   @Override
@@ -54,7 +61,7 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     } else if (error.status() >= 500) {
       LOG.error("{} {} failed ({})", ctx.request().method(), ctx.request().path(), RequestIds.of(ctx), ctx.failure());
     }
-    if (error.status() < 500 && ctx.request().path().equals(TokenEndpoint.PATH)) {
+    if (error.status() < 500 && ctx.request().path().equals(tokenPath)) {
       // RFC 6749 §5.2 on the token endpoint, whatever refused the request (body limit, form decoder, ...)
       Responses.json(ctx, error.status(), new JsonObject().put("error", "invalid_request")
           .put("error_description", error.getMessage()));
@@ -82,6 +89,9 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException api) {
       return api;
+    }
+    if (failure instanceof AuthFailure auth) {
+      return ApiException.unauthorized(auth.code(), auth.getMessage());
     }
     if (failure instanceof DecodeException) {
       return ApiException.badRequest("invalid_json", "request body is not valid JSON", null);

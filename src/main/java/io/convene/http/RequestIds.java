@@ -1,6 +1,6 @@
 package io.convene.http;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 

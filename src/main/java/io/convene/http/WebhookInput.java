@@ -1,6 +1,6 @@
 package io.convene.http;
 
-import io.convene.webhook.WebhookDeliveries;
+import io.convene.webhook.WebhookDeliveryLog;
 import io.convene.webhook.WebhookEndpoint;
 import io.convene.webhook.WebhookTargets;
 import io.vertx.core.Future;
@@ -51,7 +51,7 @@ public final class WebhookInput {
 
   /** A redelivery or test that cannot be queued is a 409 with the reason. */
   public static Throwable failure(Throwable error) {
-    return error instanceof WebhookDeliveries.Conflict conflict
+    return error instanceof WebhookDeliveryLog.Conflict conflict
         ? ApiException.conflict(conflict.code(), conflict.getMessage())
         : error;
   }

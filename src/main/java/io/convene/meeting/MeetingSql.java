@@ -1,6 +1,6 @@
 package io.convene.meeting;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.convene.meeting.MeetingCommand.CancelMeeting;
 import io.convene.meeting.MeetingCommand.CreateGuard;
 import io.convene.meeting.MeetingCommand.CreateMeeting;

@@ -1,8 +1,10 @@
 package io.convene.observability;
 
-import io.convene.Services;
+import io.convene.http.Services;
 import io.convene.calendar.CalendarSyncVerticle;
 import io.convene.config.ConveneConfig;
+import io.convene.metrics.EventLoopProbe;
+import io.convene.metrics.Metrics;
 import io.convene.tenant.CredentialCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

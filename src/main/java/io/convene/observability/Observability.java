@@ -1,8 +1,9 @@
 package io.convene.observability;
 
-import io.convene.Services;
+import io.convene.http.Services;
 import io.convene.auth.AdminAuthHandler;
 import io.convene.config.ObservabilityConfig;
+import io.convene.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;

@@ -1,6 +1,6 @@
 package io.convene.outbox;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.convene.tenant;
 
-import io.convene.Ids;
+import io.convene.ids.Ids;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

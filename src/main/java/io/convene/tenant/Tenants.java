@@ -8,8 +8,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
-import io.convene.Ids;
 import io.convene.db.CommitsWith;
+import io.convene.ids.Ids;
 import io.convene.time.Rfc3339;
 
 import java.util.ArrayList;

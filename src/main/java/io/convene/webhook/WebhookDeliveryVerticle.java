@@ -1,14 +1,14 @@
 package io.convene.webhook;
 
-import io.convene.Ids;
-import io.convene.Services;
+import io.convene.ids.Ids;
 import io.convene.config.ConveneConfig;
+import io.convene.db.Database;
 import io.convene.outbox.Outbox;
 import io.convene.secrets.SecretBox;
-import io.convene.webhook.WebhookDeliveries.Claimed;
-import io.convene.webhook.WebhookDeliveries.Finished;
-import io.convene.webhook.WebhookDeliveries.Verdict;
-import io.convene.observability.DeliveryMetrics;
+import io.convene.webhook.WebhookDeliveryQueue.Claimed;
+import io.convene.webhook.WebhookDeliveryQueue.Finished;
+import io.convene.webhook.WebhookDeliveryQueue.Verdict;
+import io.convene.metrics.DeliveryMetrics;
 import io.convene.webhook.WebhookSender.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -57,9 +57,10 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private static final int OPENED_SECRETS = 4_096;
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryVerticle.class);
 
-  private final Services services;
   private final ConveneConfig config;
-  private WebhookDeliveries deliveries;
+  private final Database database;
+  private final SecretBox secrets;
+  private WebhookDeliveryQueue deliveries;
   private WebhookSender sender;
   private DeliveryMetrics metrics;
   private RetrySchedule schedule;
@@ -86,23 +87,25 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private Promise<Void> idle;
   private long dueTimer = -1;
 
-  public WebhookDeliveryVerticle(Services services) {
-    this.services = services;
-    this.config = services.config();
+  public WebhookDeliveryVerticle(ConveneConfig config, Database database, SecretBox secrets) {
+    this.config = config;
+    this.database = database;
+    this.secrets = secrets;
   }
 
   @Override
   public Future<?> start() {
-    deliveries = new WebhookDeliveries(services.database().pool(vertx));
+    deliveries = new WebhookDeliveryQueue(database.pool(vertx));
     // Endpoints may share a receiver's address: the per-endpoint bound is kept here, not by the pool.
     metrics = DeliveryMetrics.of(vertx);
     sender = new WebhookSender(vertx, new WebhookTargets(vertx, config.webhooksAllowInsecure()),
         config.webhookConcurrency());
     schedule = new RetrySchedule(config.webhookRetrySchedule());
     vertx.setPeriodic(POLL_MILLIS, tick -> wake());
-    vertx.setPeriodic(RETENTION_MILLIS, tick -> deliveries.expire(config.webhookLogRetentionDays())
+    WebhookDeliveryLog log = new WebhookDeliveryLog(database.pool(vertx));
+    vertx.setPeriodic(RETENTION_MILLIS, tick -> log.expire(config.webhookLogRetentionDays())
         .onFailure(e -> LOG.warn("webhook log retention failed: {}", e.getMessage())));
-    subscriber = PgSubscriber.subscriber(vertx, services.database().connectOptions())
+    subscriber = PgSubscriber.subscriber(vertx, database.connectOptions())
         .reconnectPolicy(retries -> AGAIN_MILLIS);
     // Notifications sent while the listening connection was down are lost: claim on every (re)subscribe.
     subscriber.channel(CHANNEL).subscribeHandler(v -> wake()).handler(payload -> wake());
@@ -260,22 +263,21 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   }
 
   private String opened(String sealed) {
-    SecretBox secrets = services.secrets();
     return openedSecrets.computeIfAbsent(sealed, secrets::open);
   }
 
   /** Success; or a retry after the scheduled wait while retries are left; or failure for good. 410 Gone also disables. */
   private Verdict verdict(Claimed claimed, Outcome outcome) {
     if (outcome.succeeded()) {
-      return new Verdict(WebhookDeliveries.SUCCESS, null, false);
+      return new Verdict(WebhookDeliveryLog.SUCCESS, null, false);
     }
     if (outcome.statusCode() != null && outcome.statusCode() == 410) {
-      return new Verdict(WebhookDeliveries.FAILED, null, true);
+      return new Verdict(WebhookDeliveryLog.FAILED, null, true);
     }
     int retry = claimed.attempts() + 1;
     if (retry > claimed.maxRetries()) {
-      return new Verdict(WebhookDeliveries.FAILED, null, false);
+      return new Verdict(WebhookDeliveryLog.FAILED, null, false);
     }
-    return new Verdict(WebhookDeliveries.PENDING, schedule.before(retry, outcome.retryAfter()).toMillis(), false);
+    return new Verdict(WebhookDeliveryLog.PENDING, schedule.before(retry, outcome.retryAfter()).toMillis(), false);
   }
 }

@@ -1,7 +1,7 @@
 package io.convene.webhook;
 
-import io.convene.Ids;
 import io.convene.db.CommitsWith;
+import io.convene.ids.Ids;
 import io.convene.secrets.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -114,7 +114,7 @@ public final class WebhookEndpoints {
           return conn.preparedQuery(UPDATE).execute(params)
               .map(WebhookEndpoints::firstOrNull)
               .compose(changed -> (changed.enabled() ? Future.<Void>succeededFuture()
-                  : WebhookDeliveries.failPending(conn, accountId, changed.id(), "endpoint disabled"))
+                  : WebhookDeliveryQueue.failPending(conn, accountId, changed.id(), "endpoint disabled"))
                   .map(new Issued(changed, secret)));
         });
   }
@@ -151,7 +151,7 @@ public final class WebhookEndpoints {
 
   private static Future<WebhookEndpoint> delete(SqlClient conn, String accountId, String endpointId) {
     // Scoped by tenant: another tenant's endpoint id matches nothing and changes nothing.
-    return WebhookDeliveries.failPending(conn, accountId, endpointId, "endpoint deleted")
+    return WebhookDeliveryQueue.failPending(conn, accountId, endpointId, "endpoint deleted")
         .compose(v -> conn.preparedQuery(DELETE).execute(Tuple.of(endpointId, accountId)))
         .map(WebhookEndpoints::firstOrNull);
   }
@@ -182,7 +182,7 @@ public final class WebhookEndpoints {
   /** Turns the endpoint off and fails what is still pending for it. */
   static Future<Void> disable(SqlClient conn, String accountId, String endpointId, String reason) {
     return conn.preparedQuery(DISABLE).execute(Tuple.of(endpointId, reason, accountId))
-        .compose(r -> WebhookDeliveries.failPending(conn, accountId, endpointId, "endpoint disabled (" + reason + ")"));
+        .compose(r -> WebhookDeliveryQueue.failPending(conn, accountId, endpointId, "endpoint disabled (" + reason + ")"));
   }
 
   private static WebhookEndpoint firstOrNull(RowSet<Row> rows) {

@@ -3,6 +3,7 @@ package io.convene.auth;
 import io.convene.TestApp;
 import io.convene.TestCalls;
 import io.convene.TestDatabase;
+import io.convene.http.oauth.TokenEndpoint;
 import io.convene.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

@@ -5,6 +5,7 @@ import io.convene.TestApp;
 import io.convene.TestCalls;
 import io.convene.calendar.FakeGoogle;
 import io.convene.config.ObservabilityConfig;
+import io.convene.metrics.Metrics;
 import io.convene.webhook.Receiver;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

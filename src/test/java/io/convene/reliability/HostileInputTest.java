@@ -4,7 +4,7 @@ import io.convene.TestApp;
 import io.convene.RawConnection;
 import io.convene.TestCalls;
 import io.vertx.core.MultiMap;
-import io.convene.http.HttpVerticle;
+import io.convene.http.server.HttpVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;

@@ -3,7 +3,7 @@ package io.convene.reliability;
 import io.convene.TestApp;
 import io.convene.TestCalls;
 import io.convene.calendar.FakeGoogle;
-import io.convene.http.HttpVerticle;
+import io.convene.http.server.HttpVerticle;
 import io.convene.http.docs.ApiDocument;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -80,7 +80,7 @@ class WebhookStorageTest {
       pool.query("UPDATE webhook_deliveries SET updated_at = now() - interval '31 days'"
           + " WHERE seq = (SELECT min(seq) FROM webhook_deliveries)").execute().await();
 
-      assertEquals(1, new WebhookDeliveries(pool).expire(30).await());
+      assertEquals(1, new WebhookDeliveryLog(pool).expire(30).await());
       JsonArray left = calls.get("/v1/platform/webhook/logs").await().bodyAsJsonObject().getJsonArray("deliveries");
       assertEquals(1, left.size());
       assertEquals(1L, pool.query("SELECT count(*) FROM webhook_attempts").execute().await().iterator().next().getLong(0),
@@ -111,7 +111,7 @@ class WebhookStorageTest {
         + Outbox.FAN_OUT + " SELECT count(*) FROM delivered").execute().await();
 
     JsonArray plan = pool.withTransaction(conn -> conn.preparedQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
-            + WebhookDeliveries.CLAIM)
+            + WebhookDeliveryQueue.CLAIM)
         .execute(Tuple.of(128, 64, new String[0], new Integer[0], "lease_test"))
         .map(rows -> (JsonArray) rows.iterator().next().getValue(0))
         .compose(json -> conn.query("ROLLBACK").execute().map(json)))

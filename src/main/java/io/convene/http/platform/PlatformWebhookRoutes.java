@@ -10,9 +10,9 @@ import io.convene.http.WebhookInput;
 import io.convene.outbox.Outbox;
 import io.convene.tenant.Tenant;
 import io.convene.time.Rfc3339;
-import io.convene.webhook.WebhookDeliveries;
-import io.convene.webhook.WebhookDeliveries.Delivery;
-import io.convene.webhook.WebhookDeliveries.LogQuery;
+import io.convene.webhook.WebhookDeliveryLog;
+import io.convene.webhook.WebhookDeliveryLog.Delivery;
+import io.convene.webhook.WebhookDeliveryLog.LogQuery;
 import io.convene.webhook.WebhookEndpoint;
 import io.convene.webhook.WebhookEndpoints;
 import io.convene.webhook.WebhookEndpoints.Issued;
@@ -36,20 +36,20 @@ public final class PlatformWebhookRoutes {
   static final int DEFAULT_LOG_PAGE = 50;
   static final int MAX_LOG_PAGE = 200;
   private static final int MAX_EVENT_FILTER = 100;
-  private static final Set<String> STATUSES = Set.of(WebhookDeliveries.SUCCESS, WebhookDeliveries.FAILED,
-      WebhookDeliveries.PENDING);
+  private static final Set<String> STATUSES = Set.of(WebhookDeliveryLog.SUCCESS, WebhookDeliveryLog.FAILED,
+      WebhookDeliveryLog.PENDING);
 
   private final WebhookEndpoints endpoints;
-  private final WebhookDeliveries deliveries;
+  private final WebhookDeliveryLog deliveries;
   private final WebhookTargets targets;
 
-  private PlatformWebhookRoutes(WebhookEndpoints endpoints, WebhookDeliveries deliveries, WebhookTargets targets) {
+  private PlatformWebhookRoutes(WebhookEndpoints endpoints, WebhookDeliveryLog deliveries, WebhookTargets targets) {
     this.endpoints = endpoints;
     this.deliveries = deliveries;
     this.targets = targets;
   }
 
-  public static void mount(Router router, WebhookEndpoints endpoints, WebhookDeliveries deliveries,
+  public static void mount(Router router, WebhookEndpoints endpoints, WebhookDeliveryLog deliveries,
                            WebhookTargets targets) {
     PlatformWebhookRoutes routes = new PlatformWebhookRoutes(endpoints, deliveries, targets);
     router.get("/v1/platform/webhook").handler(routes::read);

@@ -2,8 +2,8 @@ package io.convene.http.docs;
 
 import io.convene.TestApp;
 import io.convene.config.ObservabilityConfig;
-import io.convene.http.HttpVerticle;
-import io.convene.observability.Metrics;
+import io.convene.http.server.HttpVerticle;
+import io.convene.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;

@@ -1,7 +1,8 @@
-package io.convene.db;
+package io.convene.db.embedded;
 
 import io.convene.TestApp;
 import io.convene.TestCalls;
+import io.convene.db.Database;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

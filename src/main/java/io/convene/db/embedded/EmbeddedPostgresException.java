@@ -1,4 +1,4 @@
-package io.convene.db;
+package io.convene.db.embedded;
 
 /**
  * Thrown when the embedded PostgreSQL server cannot be prepared, started or stopped. The message is

@@ -1,4 +1,4 @@
-package io.convene.observability;
+package io.convene.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package io.convene.observability;
+package io.convene.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
  * How late a timer fires on this event loop: the time a request arriving now would wait before its
  * handler runs. One instance per event loop; a tick a second costs nothing measurable.
  */
-final class EventLoopProbe extends VerticleBase {
+public final class EventLoopProbe extends VerticleBase {
   static final String DELAY = "convene.event.loop.delay";
   private static final long INTERVAL_MS = 1_000;
 
   private final MeterRegistry registry;
 
-  EventLoopProbe(MeterRegistry registry) {
+  public EventLoopProbe(MeterRegistry registry) {
     this.registry = registry;
   }
 

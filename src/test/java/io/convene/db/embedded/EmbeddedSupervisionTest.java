@@ -1,8 +1,9 @@
-package io.convene.db;
+package io.convene.db.embedded;
 
 import io.convene.Eventually;
 import io.convene.TestApp;
 import io.convene.TestCalls;
+import io.convene.db.Database;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

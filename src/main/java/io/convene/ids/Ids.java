@@ -1,4 +1,4 @@
-package io.convene;
+package io.convene.ids;
 
 import java.security.SecureRandom;
 

@@ -1,5 +1,7 @@
-package io.convene.auth;
+package io.convene.http.oauth;
 
+import io.convene.auth.AccessTokens;
+import io.convene.auth.OAuthError;
 import io.convene.http.ApiException;
 import io.convene.http.Responses;
 import io.convene.http.UrlEncoded;

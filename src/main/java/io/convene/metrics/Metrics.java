@@ -1,4 +1,4 @@
-package io.convene.observability;
+package io.convene.metrics;
 
 import io.convene.config.ObservabilityConfig;
 import io.micrometer.core.instrument.Meter;
@@ -24,7 +24,7 @@ import java.util.List;
 
 /**
  * Prometheus metrics through Vert.x's own Micrometer binding: HTTP requests by method, route template and
- * status class, the database pool, the JVM; and Convene's own meters (see {@link MetricsVerticle}).
+ * status class, the database pool, the JVM; and Convene's own meters (see {@code observability.MetricsVerticle}).
  */
 public final class Metrics {
   static final String REGISTRY = "convene";
@@ -65,11 +65,11 @@ public final class Metrics {
   }
 
   /** This Vert.x's registry, or {@code null} when it runs without metrics. */
-  static MeterRegistry registry(Vertx vertx) {
+  public static MeterRegistry registry(Vertx vertx) {
     return vertx.isMetricsEnabled() ? BackendRegistries.getNow(REGISTRY) : null;
   }
 
-  static PrometheusMeterRegistry prometheus(Vertx vertx) {
+  public static PrometheusMeterRegistry prometheus(Vertx vertx) {
     return registry(vertx) instanceof PrometheusMeterRegistry prometheus ? prometheus : null;
   }
 

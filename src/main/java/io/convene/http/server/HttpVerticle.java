@@ -1,9 +1,16 @@
-package io.convene.http;
+package io.convene.http.server;
 
 import io.convene.config.ConveneConfig;
-import io.convene.Services;
 import io.convene.auth.TenantAuthHandler;
-import io.convene.auth.TokenEndpoint;
+import io.convene.http.ApiException;
+import io.convene.http.ErrorRenderer;
+import io.convene.http.Idempotency;
+import io.convene.http.PathGuard;
+import io.convene.http.Readiness;
+import io.convene.http.RequestIds;
+import io.convene.http.Responses;
+import io.convene.http.Services;
+import io.convene.http.UrlEncoded;
 import io.convene.http.accounts.AccountsRoutes;
 import io.convene.calendar.CalendarConnections;
 import io.convene.calendar.GoogleCalendarClient;
@@ -11,6 +18,7 @@ import io.convene.calendar.OAuthStates;
 import io.convene.http.admin.AdminRoutes;
 import io.convene.http.console.ConsoleRoutes;
 import io.convene.http.docs.ApiDocs;
+import io.convene.http.oauth.TokenEndpoint;
 import io.convene.observability.Observability;
 import io.convene.http.accounts.AccountWebhookRoutes;
 import io.convene.http.platform.PlatformRoutes;
@@ -23,7 +31,7 @@ import io.vertx.sqlclient.Pool;
 import io.convene.meeting.MeetingCommand.CheckDatabase;
 import io.convene.meeting.MeetingStore;
 import io.convene.tenant.Tenants;
-import io.convene.webhook.WebhookDeliveries;
+import io.convene.webhook.WebhookDeliveryLog;
 import io.convene.webhook.WebhookEndpoints;
 import io.convene.webhook.WebhookTargets;
 import io.vertx.core.Future;
@@ -117,7 +125,7 @@ public final class HttpVerticle extends VerticleBase {
     GoogleCalendarClient google = config.calendar().enabled()
         ? new GoogleCalendarClient(vertx, config.calendar(), GOOGLE_TIMEOUT_MS) : null;
     Router router = Router.router(vertx);
-    ErrorRenderer errors = new ErrorRenderer(config.maxBodyBytes());
+    ErrorRenderer errors = new ErrorRenderer(config.maxBodyBytes(), TokenEndpoint.PATH);
     for (int status : ROUTER_ERRORS) {
       router.errorHandler(status, errors);
     }
@@ -154,7 +162,7 @@ public final class HttpVerticle extends VerticleBase {
     WebhookTargets targets = new WebhookTargets(vertx, config.webhooksAllowInsecure());
     PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool, webhooks), targets, calendars,
         new OAuthStates(pool), google, config);
-    PlatformWebhookRoutes.mount(router, webhooks, new WebhookDeliveries(pool), targets);
+    PlatformWebhookRoutes.mount(router, webhooks, new WebhookDeliveryLog(pool), targets);
     AccountWebhookRoutes.mount(router, webhooks, targets);
     AccountsRoutes.mount(router, store, calendars, config);
     ConsoleRoutes.mount(router, pool);
@@ -178,7 +186,7 @@ public final class HttpVerticle extends VerticleBase {
     } else {
       error = ApiException.badRequest("bad_request", "the request is not valid HTTP", null);
     }
-    String requestId = io.convene.Ids.request();
+    String requestId = io.convene.ids.Ids.request();
     request.response()
         .setStatusCode(error.status())
         .putHeader(RequestIds.HEADER, requestId)

@@ -1,16 +1,14 @@
-package io.convene;
+package io.convene.http;
 
 import io.convene.auth.AccessTokens;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
-import io.convene.http.FailedAuthLimiter;
-import io.convene.http.RateLimiter;
-import io.convene.http.Readiness;
 import io.convene.secrets.SecretBox;
 import io.convene.tenant.CredentialCache;
 
 /**
- * What every verticle of one process shares, built once at start and handed to each instance.
+ * What the HTTP verticles and the metrics of one process share, built once at start and handed to each
+ * instance (the webhook and calendar workers take only what they use).
  *
  * @param rateLimiter {@code null} when rate limiting is off
  * @param failedAuthLimiter {@code null} when the failed-authentication limit is off

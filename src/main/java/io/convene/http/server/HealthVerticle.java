@@ -1,6 +1,9 @@
-package io.convene.http;
+package io.convene.http.server;
 
-import io.convene.Services;
+import io.convene.http.ErrorRenderer;
+import io.convene.http.RequestIds;
+import io.convene.http.Responses;
+import io.convene.http.Services;
 import io.convene.meeting.MeetingStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

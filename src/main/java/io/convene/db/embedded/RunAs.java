@@ -1,4 +1,4 @@
-package io.convene.db;
+package io.convene.db.embedded;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.convene.db;
+package io.convene.db.embedded;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.convene.db;
+package io.convene.db.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
