@@ -4,6 +4,8 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,7 +14,7 @@ import java.util.Map;
 
 /**
  * Reads the configuration once, before Vert.x exists (the event-loop count sizes Vert.x itself):
- * the defaults of the {@link Settings} table, then an optional file ({@code --config} or
+ * the packaged defaults ({@code conf/config.json}, which a test holds to the {@link Settings} table), then an optional file ({@code --config} or
  * {@code CONVENE_CONFIG}), then {@code CONVENE_*} environment variables, then command-line options.
  * Later sources override earlier ones; every key is named the same way in each
  * ({@code http_port} = {@code CONVENE_HTTP_PORT} = {@code --http-port}).
@@ -46,7 +48,7 @@ public final class ConfigLoader {
   }
 
   public static Loaded loadWithSources(String[] args, Map<String, String> env) {
-    JsonObject merged = Settings.defaults();
+    JsonObject merged = packagedDefaults();
     Map<String, String> sources = new LinkedHashMap<>();
     merged.fieldNames().forEach(key -> sources.put(key, "default"));
     JsonObject cli = parseArgs(args, merged);
@@ -69,6 +71,18 @@ public final class ConfigLoader {
   public static String redact(String key, String value) {
     Setting setting = Settings.get(key);
     return setting == null ? value : setting.shown(value);
+  }
+
+  /** {@code conf/config.json} as packaged in the jar: the defaults every other source overrides. */
+  public static JsonObject packagedDefaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/config.json")) {
+      if (in == null) {
+        throw new IllegalStateException("config.json is missing from the classpath");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the packaged config.json", e);
+    }
   }
 
   private static JsonObject readFile(Path path) {

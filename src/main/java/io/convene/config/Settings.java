@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every setting of Convene, in README's order: the one table the defaults, the checks of types and bounds,
- * {@code --help}, the redaction of {@code --check-config} and README's configuration table come from (a
- * test holds README to it). A new setting is one line here, a component at the end of {@link ConveneConfig}
- * and the line of {@link ConveneConfig#from} that reads it.
+ * Every setting of Convene, in README's order: the one table the checks of types and bounds, {@code --help},
+ * the redaction of {@code --check-config} and README's configuration table come from; its defaults are those
+ * of {@code conf/config.json}, which Convene starts from (tests hold README and that file to it). A new
+ * setting is one line here, its default in {@code conf/config.json}, a component at the end of
+ * {@link ConveneConfig} and the line of {@link ConveneConfig#from} that reads it.
  */
 public final class Settings {
   public static final List<Setting> ALL = List.of(
