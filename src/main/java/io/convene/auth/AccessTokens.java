@@ -130,7 +130,9 @@ public final class AccessTokens {
     Object exp = payload.getValue("exp");
     Object account = payload.getValue("account_id");
     Object client = payload.getValue("client_id");
-    if (!(exp instanceof Number expiry) || !(account instanceof String accountId) || !(client instanceof String clientId)) {
+    // An audience marks another kind of token (a manage token, aud convene:manage): never an access token.
+    if (!(exp instanceof Number expiry) || !(account instanceof String accountId) || !(client instanceof String clientId)
+        || payload.containsKey("aud")) {
       throw invalid();
     }
     if (System.currentTimeMillis() / 1000 >= expiry.longValue()) {

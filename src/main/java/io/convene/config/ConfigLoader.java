@@ -28,7 +28,8 @@ public final class ConfigLoader {
   }
 
   /** Keys whose values are never printed: only whether they are set. */
-  private static final Set<String> SECRET_KEYS = Set.of("secrets_key", "admin_token", "jwt_secret", "google_client_secret");
+  private static final Set<String> SECRET_KEYS = Set.of("secrets_key", "admin_token", "jwt_secret", "google_client_secret",
+      "booking_token_secret");
 
   /**
    * The validated configuration with the value of every key and where it came from: {@code default},

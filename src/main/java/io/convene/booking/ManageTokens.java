@@ -1,0 +1,132 @@
+package io.convene.booking;
+
+import io.convene.config.ConfigException;
+import io.convene.config.ConveneConfig;
+import io.convene.http.ApiException;
+import io.convene.secrets.SecretBox;
+import io.convene.tenant.Secrets;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * Manage tokens (contracts-scheduling.md §B6): HS256 JWTs that let the booker of one meeting read, reschedule
+ * and cancel it, with {@code aud: convene:manage} and a {@code kid} header. The key is the configured
+ * {@code booking_token_secret}, or else one generated once and kept sealed in the database (the one home of
+ * the SQL for {@code booking_token_key}); it is not the access-token key, and each verifier refuses the
+ * other's tokens. A token is a credential: it is never logged.
+ */
+public final class ManageTokens {
+  public static final String AUDIENCE = "convene:manage";
+  static final String ALGORITHM = "HS256";
+  private static final Duration AFTER_END = Duration.ofDays(7);
+  private static final int GENERATED_KEY_BYTES = 32;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String INSERT_KEY = "INSERT INTO booking_token_key (id, sealed_secret) VALUES (1, $1)"
+      + " ON CONFLICT (id) DO NOTHING";
+  private static final String READ_KEY = "SELECT sealed_secret FROM booking_token_key WHERE id = 1";
+
+  /** What a valid token names. */
+  public record Claims(String meetingId, String accountId, String bookerId) {
+  }
+
+  private final JWTAuth jwt;
+
+  private ManageTokens(JWTAuth jwt) {
+    this.jwt = jwt;
+  }
+
+  public static Future<ManageTokens> start(Vertx vertx, Pool pool, SecretBox secrets, ConveneConfig config) {
+    Future<byte[]> key = config.bookingTokenSecret() != null
+        ? Future.succeededFuture(config.bookingTokenSecret().getBytes(StandardCharsets.UTF_8))
+        : storedKey(pool, secrets);
+    return key.map(bytes -> create(vertx, bytes));
+  }
+
+  static ManageTokens create(Vertx vertx, byte[] key) {
+    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(keyId(key)).setBuffer(Buffer.buffer(key)))
+        // exp is checked below, so that a token whose exp is missing or ill-typed is refused too.
+        .setJWTOptions(new JWTOptions().setAlgorithm(ALGORITHM).setAudience(List.of(AUDIENCE)).setIgnoreExpiration(true)));
+    return new ManageTokens(jwt);
+  }
+
+  private static Future<byte[]> storedKey(Pool pool, SecretBox secrets) {
+    byte[] fresh = new byte[GENERATED_KEY_BYTES];
+    RANDOM.nextBytes(fresh);
+    return pool.preparedQuery(INSERT_KEY).execute(Tuple.of(secrets.seal(Base64.getEncoder().encodeToString(fresh))))
+        .compose(inserted -> pool.query(READ_KEY).execute())
+        .map(rows -> {
+          try {
+            return Base64.getDecoder().decode(secrets.open(rows.iterator().next().getString("sealed_secret")));
+          } catch (SecretBox.SecretBoxException | IllegalArgumentException e) {
+            throw new ConfigException("the stored booking-token key cannot be opened (" + e.getMessage()
+                + "); set booking_token_secret (CONVENE_BOOKING_TOKEN_SECRET) or delete the booking_token_key row");
+          }
+        });
+  }
+
+  private static String keyId(byte[] key) {
+    byte[] digest = Secrets.sha256(Buffer.buffer("convene-manage-kid:").appendBytes(key).getBytes());
+    return "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
+  }
+
+  /** A token for the booker of a meeting, valid until a week after the meeting's end. */
+  public String issue(String meetingId, String accountId, String bookerId, Instant end) {
+    JsonObject claims = new JsonObject()
+        .put("aud", AUDIENCE)
+        .put("sub", meetingId)
+        .put("acc", accountId)
+        .put("per", bookerId)
+        .put("exp", end.plus(AFTER_END).getEpochSecond());
+    return jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM));
+  }
+
+  /** The claims of a well-formed, unexpired token signed with this key for {@code meetingId}; else 401. */
+  public Future<Claims> verify(String token, String meetingId) {
+    if (token == null || token.isEmpty()) {
+      return Future.failedFuture(invalid());
+    }
+    Future<User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      authenticated = Future.failedFuture(e);
+    }
+    return authenticated
+        .recover(bad -> Future.failedFuture(invalid()))
+        .map(user -> {
+          JsonObject payload = user.attributes().getJsonObject("accessToken");
+          Object exp = payload.getValue("exp");
+          Object sub = payload.getValue("sub");
+          Object acc = payload.getValue("acc");
+          Object per = payload.getValue("per");
+          if (!(exp instanceof Number expiry) || !(sub instanceof String subject) || !(acc instanceof String account)
+              || !(per instanceof String booker) || !subject.equals(meetingId)
+              || System.currentTimeMillis() / 1000 >= expiry.longValue()) {
+            throw invalid();
+          }
+          return new Claims(subject, account, booker);
+        });
+  }
+
+  public static ApiException invalid() {
+    return ApiException.unauthorized("invalid_token", "the manage token is missing, expired or not valid for this meeting");
+  }
+}
