@@ -12,7 +12,6 @@ import io.convene.scheduling.SlotFinder.Slot;
 import io.convene.scheduling.Users;
 import io.convene.scheduling.Users.User;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Duration;
@@ -47,7 +46,6 @@ public final class BookingSlots {
   private record Cached(long at, Instant from, Instant to, List<Interval> busy) {
   }
 
-  private final Vertx vertx;
   private final Pool pool;
   private final Users users;
   private final FreeBusy google;
@@ -56,8 +54,7 @@ public final class BookingSlots {
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   /** @param google {@code null} when Google is not configured */
-  public BookingSlots(Vertx vertx, Pool pool, Users users, FreeBusy google, int minNoticeMinutes, int horizonDays) {
-    this.vertx = vertx;
+  public BookingSlots(Pool pool, Users users, FreeBusy google, int minNoticeMinutes, int horizonDays) {
     this.pool = pool;
     this.users = users;
     this.google = google;

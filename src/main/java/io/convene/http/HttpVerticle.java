@@ -5,6 +5,7 @@ import io.convene.Services;
 import io.convene.auth.TenantAuthHandler;
 import io.convene.auth.TokenEndpoint;
 import io.convene.http.accounts.AccountsRoutes;
+import io.convene.http.booking.BookingRoutes;
 import io.convene.calendar.CalendarConnections;
 import io.convene.calendar.GoogleCalendarClient;
 import io.convene.calendar.OAuthStates;
@@ -161,6 +162,7 @@ public final class HttpVerticle extends VerticleBase {
     ApiDocs.mount(vertx, router);
     Observability.mount(vertx, router, services);
     SchedulingRoutes.mount(router, vertx, pool, store, calendars, config);
+    BookingRoutes.mount(router, vertx, services, pool, store, calendars);
     return router;
   }
 

@@ -61,6 +61,8 @@ public final class AccountsRoutes {
    */
   public static void guardAccounts(Router router) {
     router.route(ACCOUNT + "/*").handler(AccountsRoutes::requireOwnAccount);
+    // Sakari prints one path with the account segment singular (contracts-scheduling.md §B2).
+    router.route("/v1/account/:accountId/*").handler(AccountsRoutes::requireOwnAccount);
   }
 
   private static void requireOwnAccount(RoutingContext ctx) {
