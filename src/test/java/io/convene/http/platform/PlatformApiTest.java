@@ -217,6 +217,8 @@ class PlatformApiTest {
         .put("updated_at", body.getString("updated_at"))
         .put("sequence", 1)
         .put("calendar_sync", new JsonObject().put("status", "not_connected").put("error", null))
+        .put("meeting_event_id", null)
+        .put("source", "api")
         .put("success", true), body);
     assertTrue(body.getString("created_at").endsWith("Z"));
   }
