@@ -243,6 +243,17 @@ class PublicBookingApiTest {
   }
 
   @Test
+  void linksLeadToTheTenantsBookingPageWhenItSetOne() {
+    assertEquals(200, acme.put("/v1/platform/settings", new JsonObject().put("booking_page_url", "https://app.example.com/book?x=1"))
+        .await().statusCode());
+    JsonObject booked = book("2030-03-11T10:00:00+01:00", 30, "pat@example.org");
+    String prefix = "https://app.example.com/book?x=1&action=cancel&meeting_id=" + booked.getString("id") + "&token=";
+    assertEquals(prefix, booked.getString("cancelLink").substring(0, prefix.length()));
+    String token = BookingFixture.token(booked.getString("cancelLink"));
+    assertEquals(200, visitor.get("/public/v1/meetings/" + booked.getString("id") + "?token=" + token).await().statusCode());
+  }
+
+  @Test
   void corsAndPreflight() {
     HttpResponse<Buffer> preflight = visitor.send(HttpMethod.OPTIONS, BOOK, null).await();
     assertEquals(204, preflight.statusCode());

@@ -851,7 +851,7 @@ class TenantIsolationTest {
 
   private JsonObject settings(Tenant t) {
     return new JsonObject().put("success", true).put("redirect_uris", new JsonArray().add(t.redirectUri))
-        .put("webhook_url", HOOK_URL);
+        .put("webhook_url", HOOK_URL).put("booking_page_url", null);
   }
 
   private TestCalls admin() {

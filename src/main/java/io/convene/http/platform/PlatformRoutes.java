@@ -189,11 +189,13 @@ public final class PlatformRoutes {
       }
     }
     List<String> uris = redirectUris;
+    boolean setBookingPage = body.containsKey("booking_page_url");
+    String bookingPage = body.getValue("booking_page_url") == null ? null : bookingPageUrl(body.getValue("booking_page_url"));
     boolean setWebhook = body.containsKey("webhook_url");
     Object webhookUrl = body.getValue("webhook_url");
     // webhook_url is the primary webhook endpoint's URL: the same checks as PUT /v1/platform/webhook.
     (webhookUrl == null ? Future.<String>succeededFuture() : WebhookInput.url(webhookTargets, webhookUrl, "webhook_url"))
-        .compose(url -> settings.update(Tenant.of(ctx).accountId(), uris, setWebhook, url))
+        .compose(url -> settings.update(Tenant.of(ctx).accountId(), uris, setWebhook, url, setBookingPage, bookingPage))
         .onSuccess(s -> Responses.ok(ctx, new JsonObject().put("success", true).mergeIn(s)))
         .onFailure(ctx::fail);
   }
@@ -213,6 +215,24 @@ public final class PlatformRoutes {
   private static OffsetDateTime queryTime(RoutingContext ctx, String name) {
     String value = UrlEncoded.query(ctx, name);
     return value == null ? null : Fields.time(name, value);
+  }
+
+  /** Where manage links lead (contracts-scheduling.md §B6): HTTPS, or HTTP on this machine, at most 2000 characters. */
+  private static String bookingPageUrl(Object value) {
+    String field = "booking_page_url";
+    String url = Fields.string(value, field, MAX_URL);
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+      boolean local = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+      if (!host.isEmpty() && (scheme.equals("https") || (scheme.equals("http") && local))) {
+        return url;
+      }
+    } catch (URISyntaxException e) {
+      // falls through to the error below
+    }
+    throw ApiException.invalidField(field, field + " must be an absolute https URL (http only on localhost)");
   }
 
   private static String absoluteUrl(Object value, String field) {
