@@ -13,23 +13,23 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Meeting events and bookings as the tests make them. */
-final class BookingFixture {
+public final class BookingFixture {
   /** Far ahead (2030) is inside this horizon, so that slots and their bodies are fixed. */
-  static final String HORIZON_DAYS = "3650";
+  public static final String HORIZON_DAYS = "3650";
 
   private BookingFixture() {
   }
 
-  static JsonObject clock(int hour, int minute) {
+  public static JsonObject clock(int hour, int minute) {
     return new JsonObject().put("hour", hour).put("minute", minute);
   }
 
-  static JsonObject interval(int h0, int m0, int h1, int m1) {
+  public static JsonObject interval(int h0, int m0, int h1, int m1) {
     return new JsonObject().put("start", clock(h0, m0)).put("end", clock(h1, m1));
   }
 
   /** "Intro call", 30 or 60 minutes, Dana hosting, Mondays 09:00–12:00 Paris time. */
-  static JsonObject intro() {
+  public static JsonObject intro() {
     return new JsonObject()
         .put("name", "Intro call")
         .put("slug", "intro-call")
@@ -41,30 +41,30 @@ final class BookingFixture {
             .put("lastName", "Lee")));
   }
 
-  static JsonObject booker(String email) {
+  public static JsonObject booker(String email) {
     return new JsonObject().put("firstName", "Pat").put("lastName", "Quinn").put("email", email);
   }
 
-  static JsonObject booking(String start, int duration, JsonObject... attendees) {
+  public static JsonObject booking(String start, int duration, JsonObject... attendees) {
     return new JsonObject().put("start", start).put("duration", duration).put("attendees", new JsonArray(List.of(attendees)));
   }
 
-  static JsonObject ok(HttpResponse<Buffer> response, int status) {
+  public static JsonObject ok(HttpResponse<Buffer> response, int status) {
     assertEquals(status, response.statusCode(), response.bodyAsString());
     return response.bodyAsJsonObject();
   }
 
-  static TestCalls anonymous(TestApp app) {
+  public static TestCalls anonymous(TestApp app) {
     return TestCalls.withHeaders(app, MultiMap.caseInsensitiveMultiMap());
   }
 
   /** The token of a manage link. */
-  static String token(String link) {
+  public static String token(String link) {
     return link.substring(link.indexOf("token=") + "token=".length());
   }
 
   /** The path and query of a manage link (the base is the configured public_base_url). */
-  static String path(String link) {
+  public static String path(String link) {
     return link.substring(link.indexOf("/public/v1/"));
   }
 }

@@ -124,6 +124,26 @@ class ManageTokenTest {
     assertEquals(200, own.statusCode(), "while an access token is one");
   }
 
+  /** Bad manage tokens count as failed authentications of their address (§B3). */
+  @Test
+  void badTokensCountInTheFailedAuthenticationLimit() {
+    Vertx other = Vertx.vertx();
+    try {
+      Map<String, String> env = new java.util.HashMap<>(env(BOOKING_TOKEN_SECRET));
+      env.put("CONVENE_AUTH_FAILURES_PER_MINUTE", "2");
+      TestApp limited = TestApp.start(other, app.database, env).await();
+      TestCalls guesser = BookingFixture.anonymous(limited);
+      String path = "/public/v1/meetings/" + meetingId + "?token=";
+      assertError(guesser.get(path + "guess-1").await(), 401, "invalid_token", REFUSED, null);
+      assertError(guesser.get(path + "guess-2").await(), 401, "invalid_token", REFUSED, null);
+      HttpResponse<Buffer> blocked = guesser.get(path + token).await();
+      assertEquals(429, blocked.statusCode(), "even the right token, once the address is blocked");
+      assertEquals("too_many_failed_attempts", blocked.bodyAsJsonObject().getJsonObject("error").getString("code"));
+    } finally {
+      other.close().await();
+    }
+  }
+
   @Test
   void anotherKeyEndsEveryToken(Vertx vertx) {
     assertEquals(200, read(token).statusCode());
