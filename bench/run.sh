@@ -636,7 +636,7 @@ start_google() {
 # with 20 meetings of their own in the 14-day window; POST /v1/availability at peak (wrk), then at
 # half of that peak in the open model for p50/p99 (target p99 20 ms). CPU per call is in the steps.
 availability_step() {
-  local email status body i day hour start half
+  local email status body i day hour start
   for email in avail-a@bench.example.com avail-b@bench.example.com; do
     read -r status body < <(http_call POST "http://127.0.0.1:$PORT/admin/v1/accounts/$ACCOUNT_ID/calendar-connections" \
       "{\"user_email\": \"$email\", \"refresh_token\": \"bench-refresh-$TAG\"}" "Authorization: Bearer $ADMIN_TOKEN")
@@ -654,11 +654,16 @@ availability_step() {
   AVAILABILITY_BODY='{"attendees": ["avail-a@bench.example.com", "avail-b@bench.example.com"], "duration_minutes": 30}'
   read -r status body < <(api POST /v1/availability "$AVAILABILITY_BODY")
   [[ $status == 200 && $body == *'"total_found":5'* ]] || die "availability: the first call answered $status $body"
-  http_step availability "$WARM" "$DUR"
+  peak_then_half availability
+}
+
+peak_then_half() { # name: its wrk step at peak, then the open model at half that peak (p50/p99)
+  local half
+  http_step "$1" "$WARM" "$DUR"
   half=$((LAST_OK_RPS / 2))
   ((half >= 1)) || half=1
-  log "availability latency, open model at ${half}/s (half of the measured peak ${LAST_OK_RPS}/s) for ${OPEN_DUR}s"
-  open_step availability "$half"
+  log "$1 latency, open model at ${half}/s (half of the measured peak ${LAST_OK_RPS}/s) for ${OPEN_DUR}s"
+  open_step "$1" "$half"
 }
 
 # ---------------------------------------------------------------- booking pages (issue 16)
@@ -667,7 +672,7 @@ availability_step() {
 # (Mon-Fri 09:00-17:00 UTC, 30 minutes); GET .../slots for that week at peak (wrk), then at half of that peak
 # in the open model for p50/p99 (target p99 20 ms). CPU per call is in the steps.
 slots_step() {
-  local status body i day hour start half first last
+  local status body i day hour start first last
   read -r status body < <(api POST "/v1/accounts/$ACCOUNT_ID/meetingevents" \
     '{"name": "Bench slots", "slug": "bench-slots", "durations": [30], "hosts": [{"email": "slots-host@bench.example.com"}]}')
   [[ $status == 201 ]] || die "slots: creating the meeting event failed: $status $body"
@@ -682,11 +687,7 @@ slots_step() {
   SLOTS_PATH="/public/v1/meetingevents/bench-slots/slots?start=$first&end=$last"
   read -r status body < <(http_call GET "http://127.0.0.1:$PORT$SLOTS_PATH" "")
   [[ $status == 200 && $body == *'"slots":{"'* ]] || die "slots: the first call answered $status $body"
-  http_step slots "$WARM" "$DUR"
-  half=$((LAST_OK_RPS / 2))
-  ((half >= 1)) || half=1
-  log "slots latency, open model at ${half}/s (half of the measured peak ${LAST_OK_RPS}/s) for ${OPEN_DUR}s"
-  open_step slots "$half"
+  peak_then_half slots
 }
 
 # Booking, each booking a different slot (bench/wrk/book.lua): $BOOK_EVENTS meeting events, each with its own

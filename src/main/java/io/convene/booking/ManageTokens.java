@@ -1,8 +1,8 @@
 package io.convene.booking;
 
-import io.convene.config.ConfigException;
 import io.convene.config.ConveneConfig;
 import io.convene.http.ApiException;
+import io.convene.secrets.SealedKeys;
 import io.convene.secrets.SecretBox;
 import io.convene.tenant.Secrets;
 import io.vertx.core.Future;
@@ -16,10 +16,8 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -28,19 +26,14 @@ import java.util.List;
 /**
  * Manage tokens (contracts-scheduling.md §B6): HS256 JWTs that let the booker of one meeting read, reschedule
  * and cancel it, with {@code aud: convene:manage} and a {@code kid} header. The key is the configured
- * {@code booking_token_secret}, or else one generated once and kept sealed in the database (the one home of
- * the SQL for {@code booking_token_key}); it is not the access-token key, and each verifier refuses the
+ * {@code booking_token_secret}, or else one generated once and kept sealed in the database (table
+ * {@code booking_token_key}, see {@link SealedKeys}); it is not the access-token key, and each verifier refuses the
  * other's tokens. A token is a credential: it is never logged.
  */
 public final class ManageTokens {
   public static final String AUDIENCE = "convene:manage";
   static final String ALGORITHM = "HS256";
   private static final Duration AFTER_END = Duration.ofDays(7);
-  private static final int GENERATED_KEY_BYTES = 32;
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final String INSERT_KEY = "INSERT INTO booking_token_key (id, sealed_secret) VALUES (1, $1)"
-      + " ON CONFLICT (id) DO NOTHING";
-  private static final String READ_KEY = "SELECT sealed_secret FROM booking_token_key WHERE id = 1";
 
   /** What a valid token names. */
   public record Claims(String meetingId, String accountId, String bookerId) {
@@ -68,18 +61,8 @@ public final class ManageTokens {
   }
 
   private static Future<byte[]> storedKey(Pool pool, SecretBox secrets) {
-    byte[] fresh = new byte[GENERATED_KEY_BYTES];
-    RANDOM.nextBytes(fresh);
-    return pool.preparedQuery(INSERT_KEY).execute(Tuple.of(secrets.seal(Base64.getEncoder().encodeToString(fresh))))
-        .compose(inserted -> pool.query(READ_KEY).execute())
-        .map(rows -> {
-          try {
-            return Base64.getDecoder().decode(secrets.open(rows.iterator().next().getString("sealed_secret")));
-          } catch (SecretBox.SecretBoxException | IllegalArgumentException e) {
-            throw new ConfigException("the stored booking-token key cannot be opened (" + e.getMessage()
-                + "); set booking_token_secret (CONVENE_BOOKING_TOKEN_SECRET) or delete the booking_token_key row");
-          }
-        });
+    return SealedKeys.stored(pool, secrets, "booking_token_key",
+        "set booking_token_secret (CONVENE_BOOKING_TOKEN_SECRET) or delete the booking_token_key row to make a new one");
   }
 
   private static String keyId(byte[] key) {
