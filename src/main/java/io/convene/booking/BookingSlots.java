@@ -39,8 +39,15 @@ public final class BookingSlots {
   /** How long the read path may reuse a connection's Google busy time (ours, §B4). */
   private static final long CACHE_MS = 60_000;
 
-  /** The hosts as a booking's guard needs them: email keys and their effective rules (no buffer or cap without stored preferences). */
+  /**
+   * The hosts as a booking's guard needs them: email keys (the guard locks them in ascending order) and their
+   * effective rules (no buffer or cap without stored preferences).
+   */
   public record Hosts(List<String> keys, List<Preferences> preferences) {
+  }
+
+  /** The candidates no host is busy for, and the hosts as the booking guard needs them. */
+  public record Checked(List<Slot> free, Hosts hosts) {
   }
 
   private record Cached(long at, Instant from, Instant to, List<Interval> busy) {
@@ -100,6 +107,11 @@ public final class BookingSlots {
     if (candidates.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
+    return check(event, candidates, except, cached).map(Checked::free);
+  }
+
+  /** {@link #free}, with the hosts' rules read on the way (a booking's guard needs them next). */
+  public Future<Checked> check(BookableEvent event, List<Slot> candidates, String except, boolean cached) {
     List<Person> hosts = event.meetingHosts();
     List<String> emails = hosts.stream().map(Person::email).toList();
     Instant from = candidates.get(0).start();
@@ -114,6 +126,7 @@ public final class BookingSlots {
       }
       return Future.all(meetings, Future.all(googleBusy)).map(all -> {
         List<Slot> out = new ArrayList<>(candidates);
+        List<Preferences> rules = new ArrayList<>(found.size());
         for (int i = 0; i < found.size(); i++) {
           User u = found.get(i);
           BusyTime.Meetings own = meetings.result().get(keys.get(i));
@@ -123,24 +136,11 @@ public final class BookingSlots {
           if (p != null) {
             busy.addAll(focusBlocks(p, from, to));
           }
+          rules.add(p == null ? unbounded() : p);
           out.removeIf(slot -> busyFor(slot, busy, own.starts(), p));
         }
-        return out;
+        return new Checked(out, new Hosts(keys, rules));
       });
-    });
-  }
-
-  /** The hosts' keys and rules for the booking guard, in ascending key order of nothing in particular: the guard sorts. */
-  public Future<Hosts> hosts(BookableEvent event) {
-    List<String> emails = event.meetingHosts().stream().map(Person::email).toList();
-    return users.find(event.accountId(), emails).map(found -> {
-      List<String> keys = new ArrayList<>();
-      List<Preferences> prefs = new ArrayList<>();
-      for (User u : found) {
-        keys.add(u.emailKey());
-        prefs.add(u.stored() == null ? unbounded() : u.preferences());
-      }
-      return new Hosts(keys, prefs);
     });
   }
 

@@ -103,7 +103,6 @@ public final class Bookings {
   private Future<Booked> newBooking(BookableEvent event, Request r, Slot slot, String page,
                                     Recorder recorder) {
     return requireFree(event, slot, null)
-        .compose(free -> slots.hosts(event))
         .compose(hosts -> {
           SlotGuard locks = new SlotGuard(event.accountId(), hosts.keys(), hosts.preferences(), List.of(slot), null,
               ZoneOffset.UTC, SOURCE_BOOKING);
@@ -120,7 +119,7 @@ public final class Bookings {
           return store.send(new CreateMeeting(event.accountId(), draft, false, new BookingGuard(locks, SOURCE_BOOKING,
               booking), recorder.apply(m -> success(view(m, page)))));
         })
-        .recover(Bookings::slotTaken)
+        .recover(Bookings::refusal)
         .map(m -> new Booked(m, view(m, page), false));
   }
 
@@ -141,12 +140,13 @@ public final class Bookings {
     return new Slot(start, start.plus(Duration.ofMinutes(r.duration())), null, null, null);
   }
 
-  private Future<Void> requireFree(BookableEvent event, Slot slot, String except) {
-    return slots.free(event, List.of(slot), except, false).map(free -> {
-      if (free.isEmpty()) {
+  /** The hosts' rules, once their busy time (Google's read fresh) leaves the slot free; else 409. */
+  private Future<BookingSlots.Hosts> requireFree(BookableEvent event, Slot slot, String except) {
+    return slots.check(event, List.of(slot), except, false).map(checked -> {
+      if (checked.free().isEmpty()) {
         throw slotTaken();
       }
-      return null;
+      return checked.hosts();
     });
   }
 
@@ -171,13 +171,12 @@ public final class Bookings {
       AttendeeReschedule change = new AttendeeReschedule(slot.start().atOffset(ZoneOffset.UTC),
           slot.end().atOffset(ZoneOffset.UTC), r.attendees(), r.notes(), booker.email());
       return requireFree(event, slot, current.id())
-          .compose(free -> slots.hosts(event))
           .compose(hosts -> bookingPage(current.accountId()).compose(page -> store.send(new UpdateMeeting(
                   current.accountId(), current.id(), expectedVersion, change,
                   new BookingGuard(new SlotGuard(current.accountId(), hosts.keys(), hosts.preferences(), List.of(slot),
                       current.id(), ZoneOffset.UTC, SOURCE_ATTENDEE), SOURCE_ATTENDEE, null),
                   recorder.apply(m -> success(view(m, page)))))
-              .recover(Bookings::slotTaken)
+              .recover(Bookings::refusal)
               .map(m -> new Booked(m, view(m, page), false))));
     });
   }
@@ -190,7 +189,7 @@ public final class Bookings {
     return bookingPage(current.accountId()).compose(page -> store.send(new CancelMeeting(current.accountId(),
             current.id(), null, recorder.apply(m -> success(view(m, page))),
             new CancelledBy(booker.email(), CANCEL_REASON, message, SOURCE_ATTENDEE)))
-        .recover(Bookings::slotTaken)
+        .recover(Bookings::refusal)
         .map(m -> new Booked(m, view(m, page), false)));
   }
 
@@ -230,7 +229,8 @@ public final class Bookings {
     return ApiException.conflict("slot_taken", "a host is no longer free at this time; pick another slot");
   }
 
-  private static <T> Future<T> slotTaken(Throwable e) {
+  /** What the store's refusals mean to the booker. */
+  private static <T> Future<T> refusal(Throwable e) {
     if (e instanceof MeetingStoreException s) {
       return Future.failedFuture(switch (s.kind()) {
         case DECLINED -> slotTaken();

@@ -36,17 +36,10 @@ public record WeeklyTimes(ZoneId zone, Map<DayOfWeek, List<Interval>> times) {
     return DAYS.contains(name);
   }
 
+  /** The weekday of one of {@link #DAYS}. */
   public static DayOfWeek dayOf(String name) {
-    return day(name);
-  }
-
-  static DayOfWeek day(String name) {
     int i = DAYS.indexOf(name);
     return i == 0 ? DayOfWeek.SUNDAY : DayOfWeek.of(i);
-  }
-
-  static String name(DayOfWeek day) {
-    return DAYS.get(day.getValue() % 7);
   }
 
   /** {@code {"timezone", "times": {"sun": [{"start": {"hour", "minute"}, "end": {...}}], ...}}}, every day present. */
@@ -54,7 +47,7 @@ public record WeeklyTimes(ZoneId zone, Map<DayOfWeek, List<Interval>> times) {
     JsonObject days = new JsonObject();
     for (String name : DAYS) {
       JsonArray list = new JsonArray();
-      for (Interval i : times.getOrDefault(day(name), List.of())) {
+      for (Interval i : times.getOrDefault(dayOf(name), List.of())) {
         list.add(new JsonObject().put("start", clock(i.start())).put("end", clock(i.end())));
       }
       days.put(name, list);
@@ -73,7 +66,7 @@ public record WeeklyTimes(ZoneId zone, Map<DayOfWeek, List<Interval>> times) {
         JsonObject interval = given.getJsonObject(i);
         list.add(new Interval(minutes(interval.getJsonObject("start")), minutes(interval.getJsonObject("end"))));
       }
-      times.put(day(name), List.copyOf(list));
+      times.put(dayOf(name), List.copyOf(list));
     }
     return new WeeklyTimes(ZoneId.of(json.getString("timezone")), times);
   }
