@@ -59,6 +59,31 @@ public final class Bookings {
   public interface Recorder extends Function<Function<Meeting, JsonObject>, ChangeRecord> {
   }
 
+  /**
+   * A change's answer, made once from the changed meeting: what its idempotency record stores (inside the
+   * transaction) is then what the first answer says, links and all, and a replay says the same.
+   */
+  private static final class Answer implements Function<Meeting, JsonObject> {
+    private final Function<Meeting, JsonObject> make;
+    private volatile JsonObject body;
+
+    Answer(Function<Meeting, JsonObject> make) {
+      this.make = make;
+    }
+
+    @Override
+    public JsonObject apply(Meeting m) {
+      if (body == null) {
+        body = make.apply(m);
+      }
+      return body;
+    }
+
+    JsonObject data(Meeting m) {
+      return apply(m).getJsonObject("data");
+    }
+  }
+
   /** A booking's answer; {@code replayed} when an identical booking answered it. */
   public record Booked(Meeting meeting, JsonObject view, boolean replayed) {
   }
@@ -116,11 +141,11 @@ public final class Bookings {
               slot.start().atOffset(ZoneOffset.UTC), slot.end().atOffset(ZoneOffset.UTC), event.meetingHosts(),
               r.attendees(), r.notes(), event.connection() == null ? null : new Conferencing(GOOGLE_MEET, null),
               event.connection() == null ? null : event.connection().id());
+          Answer answer = new Answer(m -> success(view(m, page)));
           return store.send(new CreateMeeting(event.accountId(), draft, false, new BookingGuard(locks, SOURCE_BOOKING,
-              booking), recorder.apply(m -> success(view(m, page)))));
+              booking), recorder.apply(answer))).map(m -> new Booked(m, answer.data(m), false));
         })
-        .recover(Bookings::refusal)
-        .map(m -> new Booked(m, view(m, page), false));
+        .recover(Bookings::refusal);
   }
 
   /** Duration, attendees and start as §B5 requires, before anything is read. */
@@ -171,13 +196,15 @@ public final class Bookings {
       AttendeeReschedule change = new AttendeeReschedule(slot.start().atOffset(ZoneOffset.UTC),
           slot.end().atOffset(ZoneOffset.UTC), r.attendees(), r.notes(), booker.email());
       return requireFree(event, slot, current.id())
-          .compose(hosts -> bookingPage(current.accountId()).compose(page -> store.send(new UpdateMeeting(
-                  current.accountId(), current.id(), expectedVersion, change,
-                  new BookingGuard(new SlotGuard(current.accountId(), hosts.keys(), hosts.preferences(), List.of(slot),
-                      current.id(), ZoneOffset.UTC, SOURCE_ATTENDEE), SOURCE_ATTENDEE, null),
-                  recorder.apply(m -> success(view(m, page)))))
-              .recover(Bookings::refusal)
-              .map(m -> new Booked(m, view(m, page), false))));
+          .compose(hosts -> bookingPage(current.accountId()).compose(page -> {
+            Answer answer = new Answer(m -> success(view(m, page)));
+            return store.send(new UpdateMeeting(current.accountId(), current.id(), expectedVersion, change,
+                    new BookingGuard(new SlotGuard(current.accountId(), hosts.keys(), hosts.preferences(), List.of(slot),
+                        current.id(), ZoneOffset.UTC, SOURCE_ATTENDEE), SOURCE_ATTENDEE, null),
+                    recorder.apply(answer)))
+                .recover(Bookings::refusal)
+                .map(m -> new Booked(m, answer.data(m), false));
+          }));
     });
   }
 
@@ -186,11 +213,13 @@ public final class Bookings {
                                Recorder recorder) {
     requireChangeable(current);
     Person booker = booker(current, bookerId);
-    return bookingPage(current.accountId()).compose(page -> store.send(new CancelMeeting(current.accountId(),
-            current.id(), null, recorder.apply(m -> success(view(m, page))),
-            new CancelledBy(booker.email(), CANCEL_REASON, message, SOURCE_ATTENDEE)))
-        .recover(Bookings::refusal)
-        .map(m -> new Booked(m, view(m, page), false)));
+    return bookingPage(current.accountId()).compose(page -> {
+      Answer answer = new Answer(m -> success(view(m, page)));
+      return store.send(new CancelMeeting(current.accountId(), current.id(), null, recorder.apply(answer),
+              new CancelledBy(booker.email(), CANCEL_REASON, message, SOURCE_ATTENDEE)))
+          .recover(Bookings::refusal)
+          .map(m -> new Booked(m, answer.data(m), false));
+    });
   }
 
   /** The meeting a valid token names; a meeting that is gone reads as a bad token. */

@@ -148,6 +148,15 @@ class MeetingEventApiTest {
   }
 
   @Test
+  void createIsIdempotentByKey() {
+    HttpResponse<Buffer> first = acme.header("Idempotency-Key", "ev-1").post(events, BookingFixture.intro()).await();
+    HttpResponse<Buffer> again = acme.header("Idempotency-Key", "ev-1").post(events, BookingFixture.intro()).await();
+    assertEquals("true", again.getHeader("Idempotent-Replayed"));
+    assertEquals(ok(first, 201), ok(again, 201));
+    assertEquals(1, ok(acme.get(events).await(), 200).getJsonArray("data").size());
+  }
+
+  @Test
   void theSingularPathServesOnlyPutAndIsGuarded() {
     String id = create(BookingFixture.intro()).getString("id");
     HttpResponse<Buffer> get = acme.get("/v1/account/" + accountId + "/meetingevents/" + id).await();

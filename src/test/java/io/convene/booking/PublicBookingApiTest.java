@@ -176,6 +176,24 @@ class PublicBookingApiTest {
         "slot_taken", SLOT_TAKEN, null);
   }
 
+  /** A reschedule or cancel with an Idempotency-Key: its answer commits with the change and is replayed. */
+  @Test
+  void selfServiceChangesAreIdempotentByKey() {
+    JsonObject booked = book("2030-03-11T10:00:00+01:00", 30, "pat@example.org");
+    String link = path(booked.getString("rescheduleLink"));
+    JsonObject move = booking("2030-03-18T10:00:00+01:00", 30, booker("pat@example.org"));
+    HttpResponse<Buffer> first = visitor.header("Idempotency-Key", "move-1").put(link, move).await();
+    HttpResponse<Buffer> again = visitor.header("Idempotency-Key", "move-1").put(link, move).await();
+    assertEquals("true", again.getHeader("Idempotent-Replayed"));
+    assertEquals(ok(first, 200), ok(again, 200));
+    assertEquals(2, app.events(booked.getString("id")).size(), "one meeting.scheduled, one meeting.updated");
+    String cancel = link.replace("?", "/cancel?");
+    JsonObject cancelled = ok(visitor.header("Idempotency-Key", "stop-1").put(cancel, null).await(), 200);
+    HttpResponse<Buffer> replayed = visitor.header("Idempotency-Key", "stop-1").put(cancel, null).await();
+    assertEquals("true", replayed.getHeader("Idempotent-Replayed"));
+    assertEquals(cancelled, ok(replayed, 200));
+  }
+
   @Test
   void selfServiceRefusals() {
     JsonObject booked = book("2030-03-11T10:00:00+01:00", 30, "pat@example.org");
