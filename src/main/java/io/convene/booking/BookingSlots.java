@@ -107,19 +107,29 @@ public final class BookingSlots {
     if (candidates.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return check(event, candidates, except, cached).map(Checked::free);
+    return check(event, candidates, except, cached, true).map(Checked::free);
   }
 
-  /** {@link #free}, with the hosts' rules read on the way (a booking's guard needs them next). */
-  public Future<Checked> check(BookableEvent event, List<Slot> candidates, String except, boolean cached) {
+  /**
+   * Before a booking's transaction: whether {@code slot} is free of the hosts' Google busy time (read fresh) and
+   * focus blocks, with the hosts' rules for the guard. Their meetings, buffers and caps are the guard's to check,
+   * in the transaction, after the locks: read here too, they would only be read twice.
+   */
+  public Future<Checked> beforeGuard(BookableEvent event, Slot slot, String except) {
+    return check(event, List.of(slot), except, false, false);
+  }
+
+  private Future<Checked> check(BookableEvent event, List<Slot> candidates, String except, boolean cached,
+                                boolean withMeetings) {
     List<Person> hosts = event.meetingHosts();
     List<String> emails = hosts.stream().map(Person::email).toList();
     Instant from = candidates.get(0).start();
     Instant to = candidates.get(candidates.size() - 1).end();
     return users.find(event.accountId(), emails).compose(found -> {
       List<String> keys = found.stream().map(User::emailKey).toList();
-      Future<Map<String, BusyTime.Meetings>> meetings = BusyTime.of(pool, event.accountId(), keys, from.minus(MARGIN),
-          to.plus(MARGIN), except);
+      Future<Map<String, BusyTime.Meetings>> meetings = withMeetings
+          ? BusyTime.of(pool, event.accountId(), keys, from.minus(MARGIN), to.plus(MARGIN), except)
+          : Future.succeededFuture(none(keys));
       List<Future<List<Interval>>> googleBusy = new ArrayList<>(found.size());
       for (User u : found) {
         googleBusy.add(googleBusy(event.accountId(), u, from.minus(GOOGLE_MARGIN), to.plus(GOOGLE_MARGIN), cached));
@@ -142,6 +152,12 @@ public final class BookingSlots {
         return new Checked(out, new Hosts(keys, rules));
       });
     });
+  }
+
+  private static Map<String, BusyTime.Meetings> none(List<String> keys) {
+    Map<String, BusyTime.Meetings> out = new HashMap<>();
+    keys.forEach(k -> out.put(k, new BusyTime.Meetings(List.of(), List.of())));
+    return out;
   }
 
   /** A host without stored preferences: no buffer, no daily cap (ours, §B8). */

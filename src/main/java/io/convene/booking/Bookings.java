@@ -42,10 +42,14 @@ public final class Bookings {
   public static final String SOURCE_ATTENDEE = "attendee";
   public static final String CANCEL_REASON = "cancelled_by_attendee";
   private static final String GOOGLE_MEET = "google_meet";
-  /** A non-cancelled booking through the same event at the same times by the same booker (§B5, identical booking). */
-  private static final String IDENTICAL = "SELECT id FROM meetings WHERE account_id = $1 AND meeting_event_id = $2"
+  /**
+   * The tenant's booking page, and a non-cancelled booking through the same event at the same times by the same
+   * booker (§B5, identical booking), in one round trip.
+   */
+  private static final String PAGE_AND_IDENTICAL = "SELECT (SELECT booking_page_url FROM platform_settings"
+      + " WHERE account_id = $1) AS page, (SELECT id FROM meetings WHERE account_id = $1 AND meeting_event_id = $2"
       + " AND start_at = $3 AND end_at = $4 AND cancelled_at IS NULL AND lower(attendees -> 0 ->> 'email') = $5"
-      + " LIMIT 1";
+      + " LIMIT 1) AS same";
   private static final String BOOKING_PAGE = "SELECT booking_page_url FROM platform_settings WHERE account_id = $1";
 
   /** A booking request: body of §B5, also the reschedule body of §B7. */
@@ -117,12 +121,15 @@ public final class Bookings {
   public Future<Booked> book(BookableEvent event, Request r, Recorder recorder) {
     Slot slot = checkedSlot(event, r);
     String bookerKey = r.attendees().get(0).emailKey();
-    return pool.preparedQuery(IDENTICAL).execute(Tuple.of(event.accountId(), event.id(), slot.start().atOffset(ZoneOffset.UTC),
-            slot.end().atOffset(ZoneOffset.UTC), bookerKey))
-        .compose(same -> same.size() > 0
-            ? store.send(new GetMeeting(event.accountId(), same.iterator().next().getString("id")))
-                .compose(m -> view(m).map(v -> new Booked(m, v, true)))
-            : bookingPage(event.accountId()).compose(page -> newBooking(event, r, slot, page, recorder)));
+    return pool.preparedQuery(PAGE_AND_IDENTICAL).execute(Tuple.of(event.accountId(), event.id(),
+            slot.start().atOffset(ZoneOffset.UTC), slot.end().atOffset(ZoneOffset.UTC), bookerKey))
+        .compose(rows -> {
+          String page = rows.iterator().next().getString("page");
+          String same = rows.iterator().next().getString("same");
+          return same != null
+              ? store.send(new GetMeeting(event.accountId(), same)).map(m -> new Booked(m, view(m, page), true))
+              : newBooking(event, r, slot, page, recorder);
+        });
   }
 
   private Future<Booked> newBooking(BookableEvent event, Request r, Slot slot, String page,
@@ -165,9 +172,9 @@ public final class Bookings {
     return new Slot(start, start.plus(Duration.ofMinutes(r.duration())), null, null, null);
   }
 
-  /** The hosts' rules, once their busy time (Google's read fresh) leaves the slot free; else 409. */
+  /** The hosts' rules, once their Google busy time (read fresh) and focus blocks leave the slot free; else 409. */
   private Future<BookingSlots.Hosts> requireFree(BookableEvent event, Slot slot, String except) {
-    return slots.check(event, List.of(slot), except, false).map(checked -> {
+    return slots.beforeGuard(event, slot, except).map(checked -> {
       if (checked.free().isEmpty()) {
         throw slotTaken();
       }
