@@ -5,7 +5,6 @@ import io.convene.config.ConveneConfig;
 import io.convene.http.ApiException;
 import io.convene.secrets.SealedKeys;
 import io.convene.secrets.SecretBox;
-import io.convene.tenant.Secrets;
 import io.convene.tenant.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,7 +19,6 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * OAuth 2.0 access tokens: HS256 JWTs naming the OAuth client and the account it may act on, with
@@ -65,8 +63,7 @@ public final class AccessTokens {
 
   /** Names the key without revealing it, so that a later key rotation can tell tokens apart. */
   private static String keyId(byte[] key) {
-    byte[] digest = Secrets.sha256(Buffer.buffer("convene-jwt-kid:").appendBytes(key).getBytes());
-    return "k_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
+    return SealedKeys.keyId("k_", "convene-jwt-kid", key);
   }
 
   public int ttlSeconds() {

@@ -4,7 +4,6 @@ import io.convene.config.ConveneConfig;
 import io.convene.http.ApiException;
 import io.convene.secrets.SealedKeys;
 import io.convene.secrets.SecretBox;
-import io.convene.tenant.Secrets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +19,6 @@ import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -66,8 +64,7 @@ public final class ManageTokens {
   }
 
   private static String keyId(byte[] key) {
-    byte[] digest = Secrets.sha256(Buffer.buffer("convene-manage-kid:").appendBytes(key).getBytes());
-    return "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
+    return SealedKeys.keyId("m_", "convene-manage-kid", key);
   }
 
   /** A token for the booker of a meeting, valid until a week after the meeting's end. */

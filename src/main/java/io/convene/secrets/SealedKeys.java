@@ -1,7 +1,9 @@
 package io.convene.secrets;
 
 import io.convene.config.ConfigException;
+import io.convene.tenant.Secrets;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
@@ -19,6 +21,12 @@ public final class SealedKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private SealedKeys() {
+  }
+
+  /** Names a key without revealing it ({@code prefix} + 16 characters of a hash), so that a rotation tells tokens apart. */
+  public static String keyId(String prefix, String purpose, byte[] key) {
+    byte[] digest = Secrets.sha256(Buffer.buffer(purpose + ":").appendBytes(key).getBytes());
+    return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
   }
 
   /**
