@@ -36,5 +36,5 @@ CREATE TABLE booking_token_key (
   created_at    timestamptz NOT NULL DEFAULT now()
 );
 
--- Where a tenant's own booking page lives: manage links lead there instead of to Convene's JSON.
+-- Where a tenant's own booking page lives: manage links go there instead of to Convene's JSON.
 ALTER TABLE platform_settings ADD COLUMN booking_page_url text;

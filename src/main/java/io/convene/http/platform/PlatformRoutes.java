@@ -217,7 +217,7 @@ public final class PlatformRoutes {
     return value == null ? null : Fields.time(name, value);
   }
 
-  /** Where manage links lead (contracts-scheduling.md §B6): HTTPS, or HTTP on this machine, at most 2000 characters. */
+  /** Where manage links go (contracts-scheduling.md §B6): HTTPS, or HTTP on this machine, at most 2000 characters. */
   private static String bookingPageUrl(Object value) {
     String field = "booking_page_url";
     String url = Fields.string(value, field, MAX_URL);
