@@ -6,9 +6,10 @@
 // Single-file program on Vert.x from Convene's fat jar:
 //   java -cp target/convene.jar bench/OpenLoad.java --url http://127.0.0.1:8080 --kind put \
 //        --rate 1000 --duration 30 [--warmup 3] [--connections 64] [--timeout-ms 10000]
-// Kinds: health, get, put, schedule, availability (the same requests as bench/wrk/*.lua). The API key
+// Kinds: health, get, put, schedule, availability, slots (the same requests as bench/wrk/*.lua). The API key
 // and the seeded ids come from BENCH_API_KEY, BENCH_ID_PREFIX, BENCH_MEETINGS, BENCH_ID_DIGITS; the
-// availability body from BENCH_AVAILABILITY_BODY.
+// availability body from BENCH_AVAILABILITY_BODY; the public slots path (sent without credential) from
+// BENCH_SLOTS_PATH.
 // Prints one line "OPENLOAD_JSON {...}" on stdout (latencies in ms) and a summary on stderr.
 
 import io.vertx.core.Context;
@@ -64,8 +65,8 @@ public class OpenLoad {
     double warmup = Double.parseDouble(o.getOrDefault("warmup", "0"));
     int connections = Integer.parseInt(o.getOrDefault("connections", "64"));
     long timeoutMs = Long.parseLong(o.getOrDefault("timeout-ms", "10000"));
-    if (!Arrays.asList("health", "get", "put", "schedule", "availability").contains(kind)) {
-      throw new IllegalArgumentException("--kind must be health, get, put, schedule or availability");
+    if (!Arrays.asList("health", "get", "put", "schedule", "availability", "slots").contains(kind)) {
+      throw new IllegalArgumentException("--kind must be health, get, put, schedule, availability or slots");
     }
     if (rate <= 0 || duration <= 0 || warmup < 0) {
       throw new IllegalArgumentException("--rate and --duration must be positive, --warmup not negative");
@@ -233,13 +234,14 @@ public class OpenLoad {
         request.setMethod(HttpMethod.POST).setURI("/v1/availability");
         body = Buffer.buffer(System.getenv("BENCH_AVAILABILITY_BODY"));
       }
+      case "slots" -> request.setMethod(HttpMethod.GET).setURI(System.getenv("BENCH_SLOTS_PATH"));
       default -> {
         request.setMethod(HttpMethod.POST).setURI("/v1/schedule");
         body = Buffer.buffer("{\"attendees\":[\"alice@example.com\",\"bob@example.com\"],\"start_time\":\""
             + rfc3339(randomStart()) + "\",\"duration_minutes\":30,\"title\":\"Bench meeting\"}");
       }
     }
-    if (!kind.equals("health") && apiKey != null) {
+    if (!kind.equals("health") && !kind.equals("slots") && apiKey != null) {
       request.putHeader("X-API-Key", apiKey);
     }
     if (body != null) {

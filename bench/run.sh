@@ -107,6 +107,12 @@ RECEIVER_PID=""
 GOOGLE_PID=""
 GOOGLE_PORT=""
 AVAILABILITY_BODY=""
+SLOTS_PATH=""
+BOOK_EVENTS=64          # meeting events of the booking step, each with its own host (bench/wrk/book.lua)
+BOOK_DAYS=3000          # days ahead the booking step spreads its bookings over (within the booking horizon)
+BOOK_BASE=""
+BOOK_EPOCH=""
+BOOK_PER_SECOND=20000   # bookings per second no run of the booking step reaches (its index offsets, book.lua)
 WARM_PIDS=()
 EL_LABEL=""
 CLK_TCK=$(getconf CLK_TCK)
@@ -240,7 +246,7 @@ start_convene() { # event loops ("" = Convene's default) [label suffix, then env
   local env_args=(-u CONVENE_EVENT_LOOPS
     CONVENE_HTTP_HOST=127.0.0.1 CONVENE_HTTP_PORT="$PORT" CONVENE_DATA_DIR="$DATA"
     CONVENE_ADMIN_TOKEN="$ADMIN_TOKEN" CONVENE_RATE_LIMIT_PER_MINUTE=0 CONVENE_BOOTSTRAP=false
-    CONVENE_WEBHOOKS_ALLOW_INSECURE=true)
+    CONVENE_WEBHOOKS_ALLOW_INSECURE=true CONVENE_PUBLIC_RATE_LIMIT_PER_MINUTE=0 CONVENE_BOOKING_HORIZON_DAYS=3650)
   [[ -n $loops ]] && env_args+=(CONVENE_EVENT_LOOPS="$loops")
   # Google is the local stand-in (the availability step), on every start. No calendar worker, as before
   # Google was configured here: the other steps' figures stay comparable with earlier runs.
@@ -316,6 +322,8 @@ LABEL_get="GET /v1/meetings/{id}"
 LABEL_put="PUT /v1/meetings/{id}"
 LABEL_schedule="POST /v1/schedule"
 LABEL_availability="POST /v1/availability"
+LABEL_slots="GET /public/v1/meetingevents/{slug}/slots"
+LABEL_book="POST /public/v1/meetingevents/{slug}/book"
 
 # TARGET: which server the wrk steps load, convene or bare (the bare Vert.x service).
 TARGET=convene
@@ -324,7 +332,9 @@ target_pid() { if [[ $TARGET == bare ]]; then echo "$BARE_PID"; else echo "$CONV
 
 wrk_() { # script seconds threads connections (output on stdout)
   BENCH_LUA_DIR=$BENCH/wrk BENCH_API_KEY=$API_KEY BENCH_ID_PREFIX=$ID_PREFIX BENCH_MEETINGS=$MEETINGS \
-    BENCH_ID_DIGITS=$ID_DIGITS BENCH_AVAILABILITY_BODY=$AVAILABILITY_BODY timeout $(($2 + 30)) \
+    BENCH_ID_DIGITS=$ID_DIGITS BENCH_AVAILABILITY_BODY=$AVAILABILITY_BODY BENCH_SLOTS_PATH=$SLOTS_PATH \
+    BENCH_BOOK_EVENTS=$BOOK_EVENTS BENCH_BOOK_DAYS=$BOOK_DAYS BENCH_BOOK_BASE=$BOOK_BASE BENCH_BOOK_EPOCH=$BOOK_EPOCH \
+    BENCH_BOOK_PER_SECOND=$BOOK_PER_SECOND BENCH_BOOK_THREADS=$3 timeout $(($2 + 30)) \
     wrk -t"$3" -c"$4" -d"$2s" --timeout 5s -s "$BENCH/wrk/$1.lua" "http://127.0.0.1:$(target_port)"
 }
 
@@ -431,7 +441,7 @@ pgbench_step() { # ceiling name warm seconds
 open_load() { # kind rate warm seconds -> prints the JSON
   local out=$RUN_DIR/openload-$1-$2.txt
   BENCH_API_KEY=$API_KEY BENCH_ID_PREFIX=$ID_PREFIX BENCH_MEETINGS=$MEETINGS BENCH_ID_DIGITS=$ID_DIGITS \
-    BENCH_AVAILABILITY_BODY=$AVAILABILITY_BODY timeout $(($3 + $4 + 90)) java -cp "$JAR" "$BENCH/OpenLoad.java" --url "http://127.0.0.1:$PORT" --kind "$1" \
+    BENCH_AVAILABILITY_BODY=$AVAILABILITY_BODY BENCH_SLOTS_PATH=$SLOTS_PATH timeout $(($3 + $4 + 90)) java -cp "$JAR" "$BENCH/OpenLoad.java" --url "http://127.0.0.1:$PORT" --kind "$1" \
     --rate "$2" --warmup "$3" --duration "$4" --connections "$OPEN_CONNECTIONS" >"$out" 2>"$out.err" \
     || { cat "$out.err" >&2; die "OpenLoad failed"; }
   grep -v '^[0-9:. ]*\(INFO\|DEBUG\)' "$out.err" >&2 || true
@@ -626,7 +636,7 @@ start_google() {
 # with 20 meetings of their own in the 14-day window; POST /v1/availability at peak (wrk), then at
 # half of that peak in the open model for p50/p99 (target p99 20 ms). CPU per call is in the steps.
 availability_step() {
-  local email status body i day hour start half
+  local email status body i day hour start
   for email in avail-a@bench.example.com avail-b@bench.example.com; do
     read -r status body < <(http_call POST "http://127.0.0.1:$PORT/admin/v1/accounts/$ACCOUNT_ID/calendar-connections" \
       "{\"user_email\": \"$email\", \"refresh_token\": \"bench-refresh-$TAG\"}" "Authorization: Bearer $ADMIN_TOKEN")
@@ -644,11 +654,57 @@ availability_step() {
   AVAILABILITY_BODY='{"attendees": ["avail-a@bench.example.com", "avail-b@bench.example.com"], "duration_minutes": 30}'
   read -r status body < <(api POST /v1/availability "$AVAILABILITY_BODY")
   [[ $status == 200 && $body == *'"total_found":5'* ]] || die "availability: the first call answered $status $body"
-  http_step availability "$WARM" "$DUR"
+  peak_then_half availability
+}
+
+peak_then_half() { # name: its wrk step at peak, then the open model at half that peak (p50/p99)
+  local half
+  http_step "$1" "$WARM" "$DUR"
   half=$((LAST_OK_RPS / 2))
   ((half >= 1)) || half=1
-  log "availability latency, open model at ${half}/s (half of the measured peak ${LAST_OK_RPS}/s) for ${OPEN_DUR}s"
-  open_step availability "$half"
+  log "$1 latency, open model at ${half}/s (half of the measured peak ${LAST_OK_RPS}/s) for ${OPEN_DUR}s"
+  open_step "$1" "$half"
+}
+
+# ---------------------------------------------------------------- booking pages (issue 16)
+
+# The public slots read: one meeting event, one host with 30 meetings of their own in the week asked for
+# (Mon-Fri 09:00-17:00 UTC, 30 minutes); GET .../slots for that week at peak (wrk), then at half of that peak
+# in the open model for p50/p99 (target p99 20 ms). CPU per call is in the steps.
+slots_step() {
+  local status body i day hour start first last
+  read -r status body < <(api POST "/v1/accounts/$ACCOUNT_ID/meetingevents" \
+    '{"name": "Bench slots", "slug": "bench-slots", "durations": [30], "hosts": [{"email": "slots-host@bench.example.com"}]}')
+  [[ $status == 201 ]] || die "slots: creating the meeting event failed: $status $body"
+  for i in $(seq 0 29); do
+    day=$((i % 7 + 1)); hour=$((9 + i / 7))
+    start=$(date -u -d "+$day days" +%Y-%m-%dT"$(printf %02d "$hour")":00:00Z)
+    read -r status body < <(api POST /v1/schedule \
+      "{\"attendees\": [\"slots-host@bench.example.com\"], \"start_time\": \"$start\", \"duration_minutes\": 30, \"title\": \"Bench busy\"}")
+    [[ $status == 200 ]] || die "slots: a meeting of the host failed: $status $body"
+  done
+  first=$(date -u -d "+1 day" +%F); last=$(date -u -d "+7 days" +%F)
+  SLOTS_PATH="/public/v1/meetingevents/bench-slots/slots?start=$first&end=$last"
+  read -r status body < <(http_call GET "http://127.0.0.1:$PORT$SLOTS_PATH" "")
+  [[ $status == 200 && $body == *'"slots":{"'* ]] || die "slots: the first call answered $status $body"
+  peak_then_half slots
+}
+
+# Booking, each booking a different slot (bench/wrk/book.lua): $BOOK_EVENTS meeting events, each with its own
+# host, bookable at any time of day in 5-minute slots; POST .../book at peak (wrk). The target compares it with
+# the minimal ceiling of POST /v1/schedule (a booking is a guarded meeting create).
+book_step() {
+  local status body i times
+  times='{"start": {"hour": 0, "minute": 0}, "end": {"hour": 24, "minute": 0}}'
+  times="{\"sun\": [$times], \"mon\": [$times], \"tue\": [$times], \"wed\": [$times], \"thu\": [$times], \"fri\": [$times], \"sat\": [$times]}"
+  for i in $(seq 0 $((BOOK_EVENTS - 1))); do
+    read -r status body < <(api POST "/v1/accounts/$ACCOUNT_ID/meetingevents" \
+      "{\"name\": \"Bench book $i\", \"slug\": \"bench-book-$i\", \"durations\": [5], \"availability\": {\"timezone\": \"UTC\", \"times\": $times}, \"hosts\": [{\"email\": \"book-$i@bench.example.com\"}]}")
+    [[ $status == 201 ]] || die "book: creating meeting event $i failed: $status $body"
+  done
+  BOOK_BASE=$(date -u -d "$(date -u -d '+2 days' +%F) 00:00:00" +%s)
+  BOOK_EPOCH=$(date +%s)
+  http_step book "$WARM" "$DUR"
 }
 
 # ---------------------------------------------------------------- the run
@@ -783,6 +839,8 @@ for name in get put schedule; do
 done
 webhook_step
 availability_step
+slots_step
+book_step
 
 for loops in 1 2; do
   stop_convene

@@ -5,6 +5,7 @@ import io.convene.calendar.CalendarSyncVerticle;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
+import io.convene.booking.ManageTokens;
 import io.convene.http.ClusterBuckets;
 import io.convene.http.server.HealthVerticle;
 import io.convene.http.server.HttpVerticle;
@@ -122,6 +123,8 @@ public final class Application {
           ? new RateLimiter(config.rateLimitPerMinute(), config.clusterRateLimits()) : null;
       FailedAuthLimiter failedAuth = config.authFailuresPerMinute() > 0
           ? new FailedAuthLimiter(config.authFailuresPerMinute(), config.clusterRateLimits()) : null;
+      RateLimiter publicLimiter = config.publicRateLimitPerMinute() > 0
+          ? RateLimiter.perAddress(config.publicRateLimitPerMinute()) : null;
       CredentialCache credentials = new CredentialCache(config.credentialCacheSize(),
           Duration.ofSeconds(config.credentialCacheTtlSeconds()));
       LastSeenMeetings lastSeen = new LastSeenMeetings(config.meetingCacheSize());
@@ -132,9 +135,10 @@ public final class Application {
           })
           .compose(secrets -> SecretsCheck.verify(database.pool(vertx), secrets)
               .compose(checked -> AccessTokens.start(vertx, database.pool(vertx), secrets, config))
-              .compose(tokens -> credentials.listen(vertx, database.connectOptions())
-                  .map(v -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens, credentials,
-                      readiness))))
+              .compose(tokens -> ManageTokens.start(vertx, database.pool(vertx), secrets, config)
+                  .compose(manageTokens -> credentials.listen(vertx, database.connectOptions())
+                      .map(v -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens, credentials,
+                          readiness, publicLimiter, manageTokens)))))
           .compose(services -> (config.bootstrap() ? bootstrap(vertx, services, console) : Future.<Void>succeededFuture())
               .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database, storeConnectionsPerLoop(config),
                   lastSeen), perEventLoop))
@@ -151,6 +155,7 @@ public final class Application {
               .onSuccess(id -> httpDeployment = id))
           .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
           .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth))
+          .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, publicLimiter, null))
           .onSuccess(id -> ClusterBuckets.reconcileIfClusterScope(vertx, config, database.pool(vertx), rateLimiter, failedAuth));
     }
   }

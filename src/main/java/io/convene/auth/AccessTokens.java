@@ -1,10 +1,9 @@
 package io.convene.auth;
 
-import io.convene.ids.Ids;
-import io.convene.config.ConfigException;
 import io.convene.config.ConveneConfig;
+import io.convene.ids.Ids;
+import io.convene.secrets.SealedKeys;
 import io.convene.secrets.SecretBox;
-import io.convene.tenant.Secrets;
 import io.convene.tenant.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,28 +16,18 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.Base64;
 
 /**
  * OAuth 2.0 access tokens: HS256 JWTs naming the OAuth client and the account it may act on, with
  * {@code iat}, {@code exp} and a {@code kid} header. The key is the configured {@code jwt_secret}, or
- * else one generated once and kept sealed in the database (the one home of the SQL for
- * {@code jwt_signing_key}), so that every instance and every restart accepts every token.
+ * else one generated once and kept sealed in the database (table
+ * {@code jwt_signing_key}, see {@link SealedKeys}), so that every instance and every restart accepts every token.
  */
 public final class AccessTokens {
   static final String ALGORITHM = "HS256";
   static final String ISSUER = "convene";
-  private static final int GENERATED_KEY_BYTES = 32;
-  private static final SecureRandom RANDOM = new SecureRandom();
-
-  // Instances starting together race here: the first insert wins, everyone reads the winner.
-  private static final String INSERT_KEY = "INSERT INTO jwt_signing_key (id, sealed_secret) VALUES (1, $1)"
-      + " ON CONFLICT (id) DO NOTHING";
-  private static final String READ_KEY = "SELECT sealed_secret FROM jwt_signing_key WHERE id = 1";
 
   private final JWTAuth jwt;
   private final String keyId;
@@ -67,24 +56,13 @@ public final class AccessTokens {
   }
 
   private static Future<byte[]> storedKey(Pool pool, SecretBox secrets) {
-    byte[] fresh = new byte[GENERATED_KEY_BYTES];
-    RANDOM.nextBytes(fresh);
-    return pool.preparedQuery(INSERT_KEY).execute(Tuple.of(secrets.seal(Base64.getEncoder().encodeToString(fresh))))
-        .compose(inserted -> pool.query(READ_KEY).execute())
-        .map(rows -> {
-          try {
-            return Base64.getDecoder().decode(secrets.open(rows.iterator().next().getString("sealed_secret")));
-          } catch (SecretBox.SecretBoxException | IllegalArgumentException e) {
-            throw new ConfigException("the stored JWT signing key cannot be opened (" + e.getMessage()
-                + "); set jwt_secret (CONVENE_JWT_SECRET) or delete the jwt_signing_key row to make a new one");
-          }
-        });
+    return SealedKeys.stored(pool, secrets, "jwt_signing_key",
+        "set jwt_secret (CONVENE_JWT_SECRET) or delete the jwt_signing_key row to make a new one");
   }
 
   /** Names the key without revealing it, so that a later key rotation can tell tokens apart. */
   private static String keyId(byte[] key) {
-    byte[] digest = Secrets.sha256(Buffer.buffer("convene-jwt-kid:").appendBytes(key).getBytes());
-    return "k_" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
+    return SealedKeys.keyId("k_", "convene-jwt-kid", key);
   }
 
   public int ttlSeconds() {
@@ -129,7 +107,9 @@ public final class AccessTokens {
     Object exp = payload.getValue("exp");
     Object account = payload.getValue("account_id");
     Object client = payload.getValue("client_id");
-    if (!(exp instanceof Number expiry) || !(account instanceof String accountId) || !(client instanceof String clientId)) {
+    // An audience marks another kind of token (a manage token, aud convene:manage): never an access token.
+    if (!(exp instanceof Number expiry) || !(account instanceof String accountId) || !(client instanceof String clientId)
+        || payload.containsKey("aud")) {
       throw invalid();
     }
     if (System.currentTimeMillis() / 1000 >= expiry.longValue()) {

@@ -53,6 +53,13 @@ import java.util.regex.Pattern;
  *                             balancers stop sending first
  * @param rateLimitScope       {@code node}: each process counts its own requests; {@code cluster}: the rate and
  *                             failed-auth limits hold across every node on the database
+ * @param publicBaseUrl        absolute base of the links Convene hands out (booking URLs, manage links), no trailing slash
+ * @param publicHost           {@code null}, or a host name whose requests are served as if their path began with
+ *                             {@code /public}
+ * @param bookingHorizonDays   bookings and public slots at most this many days ahead
+ * @param publicRateLimitPerMinute requests per minute per client address on {@code /public/v1/*}; 0 turns it off
+ * @param bookingTokenSecret   HMAC key that signs manage tokens; {@code null} means a key generated once and kept
+ *                             (sealed) in the database, shared by every instance
  */
 public record ConveneConfig(
     String httpHost,
@@ -90,7 +97,12 @@ public record ConveneConfig(
     int httpMaxConnections,
     int httpMaxConnectionsPerAddress,
     int shutdownDelaySeconds,
-    String rateLimitScope) {
+    String rateLimitScope,
+    String publicBaseUrl,
+    String publicHost,
+    int bookingHorizonDays,
+    int publicRateLimitPerMinute,
+    String bookingTokenSecret) {
   public static final String WORKER_API = "api";
   public static final String WORKER_WEBHOOKS = "webhooks";
   public static final String WORKER_CALENDAR = "calendar";
@@ -149,7 +161,22 @@ public record ConveneConfig(
         v.requiredInt("http_max_connections"),
         v.requiredInt("http_max_connections_per_address"),
         v.requiredInt("shutdown_delay_seconds"),
-        v.oneOf("rate_limit_scope", Set.of(SCOPE_NODE, SCOPE_CLUSTER)));
+        v.oneOf("rate_limit_scope", Set.of(SCOPE_NODE, SCOPE_CLUSTER)),
+        publicBaseUrl(v),
+        v.optionalString("public_host") == null ? null : v.optionalString("public_host").toLowerCase(Locale.ROOT),
+        v.requiredInt("booking_horizon_days"),
+        v.requiredInt("public_rate_limit_per_minute"),
+        secretOfAtLeast32(v, "booking_token_secret"));
+  }
+
+  /** The configured base, else this node on localhost. */
+  private static String publicBaseUrl(Values v) {
+    String url = v.optionalString("public_base_url");
+    if (url == null) {
+      return "http://localhost:" + v.requiredInt("http_port");
+    }
+    v.check("public_base_url", url, ConveneConfig::isHttpUrl, "is not an absolute http(s) URL");
+    return stripTrailingSlash(url);
   }
 
   public boolean clusterRateLimits() {
@@ -235,9 +262,13 @@ public record ConveneConfig(
   }
 
   private static String jwtSecret(Values v) {
-    String secret = v.optionalString("jwt_secret");
+    return secretOfAtLeast32(v, "jwt_secret");
+  }
+
+  private static String secretOfAtLeast32(Values v, String key) {
+    String secret = v.optionalString(key);
     if (secret != null) {
-      v.check("jwt_secret", secret, s -> s.length() >= MIN_JWT_SECRET_LENGTH,
+      v.check(key, secret, s -> s.length() >= MIN_JWT_SECRET_LENGTH,
           "must be at least " + MIN_JWT_SECRET_LENGTH + " characters (make one with: openssl rand -base64 32)");
     }
     return secret;

@@ -1,5 +1,6 @@
 package io.convene.http;
 
+import io.convene.errors.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

@@ -1,5 +1,6 @@
 package io.convene.http;
 
+import io.convene.errors.ApiException;
 import io.convene.auth.AuthFailure;
 import io.convene.auth.OAuthError;
 import io.convene.db.DatabaseErrors;

@@ -1,5 +1,6 @@
 package io.convene.http;
 
+import io.convene.errors.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,5 +1,7 @@
 package io.convene.http;
 
+import io.convene.input.Fields;
+import io.convene.errors.ApiException;
 import io.convene.history.MeetingHistory;
 import io.convene.history.MeetingHistory.Item;
 import io.convene.history.MeetingHistory.Page;

@@ -1,5 +1,6 @@
 package io.convene.http;
 
+import io.convene.errors.ApiException;
 import io.convene.db.CommitsWith;
 import io.convene.meeting.ChangeRecord;
 import io.convene.meeting.Meeting;
@@ -38,6 +39,8 @@ import java.util.function.Function;
 public final class Idempotency implements Handler<RoutingContext> {
   public static final String HEADER = "Idempotency-Key";
   private static final String CLAIM_KEY = "convene.idempotencyClaim";
+  /** Set by a route without a tenant credential (the public surface): what its keys are stored under. */
+  public static final String SCOPE_KEY = "convene.idempotencyScope";
   private static final int MAX_KEY_LENGTH = 255;
 
   private static final String CLAIM = "INSERT INTO idempotency_keys AS k (account_id, key, request_hash, created_at)"
@@ -84,19 +87,21 @@ public final class Idempotency implements Handler<RoutingContext> {
       return;
     }
     String accountId = Tenant.of(ctx).accountId();
+    String scope = ctx.get(SCOPE_KEY);
+    String stored = scope == null ? key : scope + key;
     byte[] requestHash = requestHash(ctx);
-    pool.preparedQuery(CLAIM).execute(Tuple.of(accountId, key, Buffer.buffer(requestHash)))
+    pool.preparedQuery(CLAIM).execute(Tuple.of(accountId, stored, Buffer.buffer(requestHash)))
         .onFailure(ctx::fail)
         .onSuccess(claimed -> {
           if (claimed.size() > 0) {
-            Claim claim = new Claim(this, accountId, key);
+            Claim claim = new Claim(this, accountId, stored);
             ctx.put(CLAIM_KEY, claim);
             ctx.put(Responses.RECORDER, (Responses.Recorder) (status, body, etag) -> claim.recordedWithChange && status < 300
                 ? Future.succeededFuture()
-                : record(accountId, key, status, body, etag));
+                : record(accountId, stored, status, body, etag));
             ctx.next();
           } else {
-            answerFromExisting(ctx, accountId, key, requestHash);
+            answerFromExisting(ctx, accountId, stored, requestHash);
           }
         });
   }

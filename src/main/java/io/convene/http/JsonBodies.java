@@ -1,5 +1,6 @@
 package io.convene.http;
 
+import io.convene.errors.ApiException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,11 @@
 package io.convene.http;
 
+import io.convene.errors.ApiException;
 import io.convene.tenant.Tenant;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+
+import java.util.function.Function;
 
 /**
  * A token bucket per credential: every answer carries Syncline's {@code X-RateLimit-*} headers;
@@ -10,9 +13,24 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class RateLimiter implements Handler<RoutingContext> {
   private final TokenBuckets buckets;
+  private final Function<RoutingContext, String> keyOf;
 
   public RateLimiter(int perMinute, boolean clusterScope) {
-    this.buckets = new TokenBuckets(perMinute, clusterScope);
+    this(new TokenBuckets(perMinute, clusterScope), ctx -> Tenant.of(ctx).credentialId());
+  }
+
+  private RateLimiter(TokenBuckets buckets, Function<RoutingContext, String> keyOf) {
+    this.buckets = buckets;
+    this.keyOf = keyOf;
+  }
+
+  /** A bucket per client address, for routes without a credential (the public surface); this node's count. */
+  public static RateLimiter perAddress(int perMinute) {
+    return new RateLimiter(new TokenBuckets(perMinute, false), RateLimiter::address);
+  }
+
+  public static String address(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().host();
   }
 
   public TokenBuckets buckets() {
@@ -21,7 +39,7 @@ public final class RateLimiter implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    TokenBuckets.Level level = buckets.take(Tenant.of(ctx).credentialId());
+    TokenBuckets.Level level = buckets.take(keyOf.apply(ctx));
     ctx.response()
         .putHeader("X-RateLimit-Limit", String.valueOf(buckets.perMinute()))
         .putHeader("X-RateLimit-Remaining", String.valueOf(level.remaining()))

@@ -4,6 +4,7 @@ import io.convene.auth.AccessTokens;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.secrets.SecretBox;
+import io.convene.booking.ManageTokens;
 import io.convene.tenant.CredentialCache;
 
 /**
@@ -14,10 +15,14 @@ import io.convene.tenant.CredentialCache;
  * @param failedAuthLimiter {@code null} when the failed-authentication limit is off
  * @param credentials what every instance of the process knows of API keys and OAuth clients
  * @param readiness whether this process is shutting down (readiness fails first)
+ * @param publicRateLimiter {@code null} when the public surface's per-address limit is off
+ * @param manageTokens what signs and verifies the booking pages' manage tokens
  */
 public record Services(ConveneConfig config, Database database, SecretBox secrets, RateLimiter rateLimiter,
                        FailedAuthLimiter failedAuthLimiter,
                        AccessTokens accessTokens,
                        CredentialCache credentials,
-                       Readiness readiness) {
+                       Readiness readiness,
+                       RateLimiter publicRateLimiter,
+                       ManageTokens manageTokens) {
 }

@@ -1,5 +1,7 @@
 package io.convene.http;
 
+import io.convene.input.Fields;
+import io.convene.errors.ApiException;
 import io.convene.webhook.WebhookDeliveryLog;
 import io.convene.webhook.WebhookEndpoint;
 import io.convene.webhook.WebhookTargets;

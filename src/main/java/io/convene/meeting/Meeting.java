@@ -10,6 +10,7 @@ import java.util.List;
  * offset they were given in; {@code version} rises by one with every change and is the
  * {@code sequence} of the event that change wrote. {@code calendarSync} is how its Google Calendar
  * mirror stands; it is kept by the calendar worker, not by changes, so the ETag does not cover it.
+ * {@code origin} never changes after the create.
  */
 public record Meeting(
     String id,
@@ -29,7 +30,8 @@ public record Meeting(
     int version,
     Instant createdAt,
     Instant updatedAt,
-    CalendarSync calendarSync) {
+    CalendarSync calendarSync,
+    Origin origin) {
 
   public boolean cancelled() {
     return cancellation != null;
@@ -53,7 +55,7 @@ public record Meeting(
 
   public Meeting withCalendarSync(CalendarSync sync) {
     return new Meeting(id, accountId, seq, title, description, location, start, end, hosts, attendees, notes,
-        conferencing, calendarConnectionId, cancellation, version, createdAt, updatedAt, sync);
+        conferencing, calendarConnectionId, cancellation, version, createdAt, updatedAt, sync, origin);
   }
 
   /** A strong validator: one meeting id and version is one exact state. */

@@ -72,6 +72,34 @@ public sealed interface MeetingChange {
   }
 
   /**
+   * A booker's reschedule through a manage link (contracts-scheduling.md §B7): new times and attendee list
+   * (people who stay keep their ids), notes replaced when given; {@code changes.updated_by} names the booker.
+   *
+   * @param notes {@code null} keeps the current notes
+   */
+  record AttendeeReschedule(OffsetDateTime start, OffsetDateTime end, List<Person> attendees, String notes,
+                            String bookerEmail) implements MeetingChange {
+    public static final String REASON = "rescheduled_by_attendee";
+
+    @Override
+    public MeetingDraft apply(Meeting current) {
+      MeetingDraft d = current.draft();
+      return new MeetingDraft(d.title(), d.description(), d.location(), start, end, d.hosts(), attendees,
+          notes != null ? notes : d.notes(), d.conferencing(), d.calendarConnectionId());
+    }
+
+    @Override
+    public String reason() {
+      return REASON;
+    }
+
+    @Override
+    public void describe(JsonObject changes) {
+      changes.put("updated_by", bookerEmail);
+    }
+  }
+
+  /**
    * The Accounts API's PUT: a full replacement of the mutable content, possibly cancelling too.
    * A {@code null} description or location keeps the current one: the Accounts API carries neither,
    * so its updates must not wipe what the Platform API set.

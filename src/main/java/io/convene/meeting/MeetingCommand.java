@@ -87,11 +87,18 @@ public sealed interface MeetingCommand<R> {
     }
   }
 
-  /** @param record {@code null}, or what commits with the cancellation */
-  record CancelMeeting(String accountId, String meetingId, Integer expectedVersion, ChangeRecord record)
-      implements MeetingCommand<Meeting> {
+  /**
+   * @param record {@code null}, or what commits with the cancellation
+   * @param by     {@code null}: the tenant cancels (the platform's reason, source {@code api})
+   */
+  record CancelMeeting(String accountId, String meetingId, Integer expectedVersion, ChangeRecord record,
+                       CancelledBy by) implements MeetingCommand<Meeting> {
     public CancelMeeting(String accountId, String meetingId, Integer expectedVersion) {
-      this(accountId, meetingId, expectedVersion, null);
+      this(accountId, meetingId, expectedVersion, null, null);
+    }
+
+    public CancelMeeting(String accountId, String meetingId, Integer expectedVersion, ChangeRecord record) {
+      this(accountId, meetingId, expectedVersion, record, null);
     }
 
     @Override
@@ -109,6 +116,11 @@ public sealed interface MeetingCommand<R> {
     Future<MeetingDraft> decide(SqlClient conn, MeetingDraft proposed);
 
     String source();
+
+    /** {@code null}, or the booking the new meeting is. */
+    default Booking booking() {
+      return null;
+    }
   }
 
   /** As {@link CreateGuard}, for an update: the row is locked and {@code current} is its state. */

@@ -52,7 +52,9 @@ public final class MeetingSql {
       + " WHERE c.id = meetings.calendar_connection_id AND c.account_id = meetings.account_id) AS calendar_connection";
   private static final String COLUMNS = "id, account_id, seq, title, description, location, start_at, start_offset,"
       + " end_at, end_offset, hosts, attendees, notes, conferencing, calendar_connection_id, cancelled_at,"
-      + " cancelled_by, cancel_reason, version, created_at, updated_at" + CALENDAR_COLUMNS;
+      + " cancelled_by, cancel_reason, version, created_at, updated_at, source, meeting_event_id, booked_by,"
+      + " (SELECT e.slug FROM meeting_events e WHERE e.id = meetings.meeting_event_id) AS meeting_event_slug"
+      + CALENDAR_COLUMNS;
   static final String SELECT_ONE = "SELECT " + COLUMNS + " FROM meetings WHERE id = $1 AND account_id = $2";
   /** The meeting, locked for the rest of the caller's transaction (a guarded change decides on it). */
   static final String LOCK_ONE = SELECT_ONE + " FOR UPDATE OF meetings";
@@ -66,12 +68,12 @@ public final class MeetingSql {
    */
   static final String CREATE = "WITH changed AS (INSERT INTO meetings (id, account_id, title, description, location,"
       + " start_at, start_offset, end_at, end_offset, hosts, attendees, attendee_emails, notes, conferencing,"
-      + " calendar_connection_id, version, created_at, updated_at)"
+      + " calendar_connection_id, version, created_at, updated_at, source, meeting_event_id, booked_by)"
       + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
       + "  COALESCE($15::text, (SELECT k.id FROM calendar_connections k WHERE k.account_id = $2"
       + "   AND k.email_key = ANY ($22::text[]) AND k.revoked_at IS NULL"
       + "   ORDER BY array_position($22::text[], k.email_key) LIMIT 1)),"
-      + "  $16, $17, $17)"
+      + "  $16, $17, $17, $23, $24, $25)"
       + " RETURNING id, account_id, seq, version, calendar_connection_id),"
       + Outbox.appendAfterChange(18, 17) + "," + Outbox.QUEUE_CALENDAR_JOB
       + " SELECT (SELECT seq FROM changed) AS seq, (SELECT calendar_connection_id FROM changed),"
@@ -122,12 +124,21 @@ public final class MeetingSql {
 
   private static Future<Changed> insert(SqlClient sql, CreateMeeting command, MeetingDraft d, String source) {
     Instant now = now();
+    Booking booking = command.guard() == null ? null : command.guard().booking();
+    List<Person> attendees = withIds(d.attendees(), Map.of());
+    Origin origin = booking == null ? new Origin(source, null, null, null)
+        : new Origin(source, booking.meetingEventId(), booking.meetingEventSlug(), attendees.get(0).id());
     Meeting draft = new Meeting(Ids.meeting(), command.accountId(), 0, d.title(), d.description(), d.location(),
-        d.start(), d.end(), withIds(d.hosts(), Map.of()), withIds(d.attendees(), Map.of()), d.notes(),
-        d.conferencing(), d.calendarConnectionId(), null, 1, now, now, CalendarSync.NONE);
+        d.start(), d.end(), withIds(d.hosts(), Map.of()), attendees, d.notes(),
+        d.conferencing(), d.calendarConnectionId(), null, 1, now, now, CalendarSync.NONE, origin);
     Tuple params = insertParams(draft);
-    addEvents(params, List.of(MeetingEvent.scheduled(draft, source)));
+    MeetingEvent scheduled = MeetingEvent.scheduled(draft, source);
+    if (booking != null) {
+      scheduled.data().mergeIn(booking.eventData().apply(draft));
+    }
+    addEvents(params, List.of(scheduled));
     params.addValue(command.onAttendeeCalendar() ? emailKeys(draft) : null);
+    params.addValue(source).addValue(origin.meetingEventId()).addValue(origin.bookedBy());
     return sql.preparedQuery(CREATE).execute(params).map(rows -> {
       Row row = rows.iterator().next();
       return new Changed(created(draft, row.getLong("seq"), row.getString("calendar_connection_id"))
@@ -237,7 +248,7 @@ public final class MeetingSql {
     Meeting updated = new Meeting(current.id(), current.accountId(), current.seq(), d.title(), d.description(),
         d.location(), d.start(), d.end(), withIds(d.hosts(), knownIds), withIds(d.attendees(), knownIds),
         d.notes(), d.conferencing(), d.calendarConnectionId(), null, current.version() + 1,
-        current.createdAt(), now, current.calendarSync());
+        current.createdAt(), now, current.calendarSync(), current.origin());
     List<MeetingEvent> events = new ArrayList<>(3);
     Meeting next = updated;
     if (!change.cancels() || !sameContent(current, updated)) {
@@ -259,8 +270,15 @@ public final class MeetingSql {
   Future<Meeting> cancel(CancelMeeting command) {
     return commit(false, command.record(), sql -> change(sql, false, command.accountId(), command.meetingId(),
         command.expectedVersion(), current -> {
-          Meeting next = cancelled(current, now());
-          return Future.succeededFuture(new Planned(next, List.of(MeetingEvent.cancelled(next, MeetingEvent.SOURCE_API))));
+          CancelledBy by = command.by();
+          if (by == null) {
+            Meeting next = cancelled(current, now());
+            return Future.succeededFuture(new Planned(next, List.of(MeetingEvent.cancelled(next, MeetingEvent.SOURCE_API))));
+          }
+          Meeting next = cancelled(current, new Cancellation(now(), by.by(), by.reason()));
+          MeetingEvent event = MeetingEvent.cancelled(next, by.source());
+          event.data().put("message", by.message());
+          return Future.succeededFuture(new Planned(next, List.of(event)));
         }, 1));
   }
 
@@ -332,16 +350,20 @@ public final class MeetingSql {
   }
 
   private static Meeting cancelled(Meeting m, Instant now) {
+    return cancelled(m, new Cancellation(now, m.accountId(), CANCEL_REASON));
+  }
+
+  private static Meeting cancelled(Meeting m, Cancellation c) {
     return new Meeting(m.id(), m.accountId(), m.seq(), m.title(), m.description(), m.location(), m.start(), m.end(),
-        m.hosts(), m.attendees(), m.notes(), m.conferencing(), m.calendarConnectionId(),
-        new Cancellation(now, m.accountId(), CANCEL_REASON), m.version() + 1, m.createdAt(), now, m.calendarSync());
+        m.hosts(), m.attendees(), m.notes(), m.conferencing(), m.calendarConnectionId(), c, m.version() + 1,
+        m.createdAt(), c.at(), m.calendarSync(), m.origin());
   }
 
   /** The new meeting as its insert left it: its list position and the connection it landed on. */
   private static Meeting created(Meeting m, long seq, String calendarConnectionId) {
     return new Meeting(m.id(), m.accountId(), seq, m.title(), m.description(), m.location(), m.start(), m.end(),
         m.hosts(), m.attendees(), m.notes(), m.conferencing(), calendarConnectionId, m.cancellation(),
-        m.version(), m.createdAt(), m.updatedAt(), m.calendarSync());
+        m.version(), m.createdAt(), m.updatedAt(), m.calendarSync(), m.origin());
   }
 
   private static boolean sameContent(Meeting a, Meeting b) {
@@ -413,7 +435,9 @@ public final class MeetingSql {
         row.getInteger("version"),
         row.getOffsetDateTime("created_at").toInstant(),
         row.getOffsetDateTime("updated_at").toInstant(),
-        CalendarSync.fromRow(row));
+        CalendarSync.fromRow(row),
+        new Origin(row.getString("source"), row.getString("meeting_event_id"), row.getString("meeting_event_slug"),
+            row.getString("booked_by")));
   }
 
   private static OffsetDateTime inOffset(OffsetDateTime utc, int offsetSeconds) {

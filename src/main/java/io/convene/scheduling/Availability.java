@@ -1,8 +1,8 @@
 package io.convene.scheduling;
 
 import io.convene.calendar.FreeBusy;
-import io.convene.http.ApiException;
-import io.convene.http.Fields;
+import io.convene.errors.ApiException;
+import io.convene.input.Fields;
 import io.convene.scheduling.SearchWindow.Bound;
 import io.convene.scheduling.SlotFinder.Attendee;
 import io.convene.scheduling.SlotFinder.Interval;

@@ -80,7 +80,8 @@ public final class SlotGuard implements CreateGuard, UpdateGuard {
     return instant.atZone(reference).toOffsetDateTime();
   }
 
-  private Future<Slot> firstFree(SqlClient conn) {
+  /** Inside the transaction: the locks, the re-read, and the first of the slots still free (else DECLINED). */
+  public Future<Slot> firstFree(SqlClient conn) {
     Instant from = slots.stream().map(Slot::start).min(Instant::compareTo).orElseThrow().minus(MARGIN);
     Instant to = slots.stream().map(Slot::end).max(Instant::compareTo).orElseThrow().plus(MARGIN);
     return conn.preparedQuery(LOCK).execute(Tuple.tuple().addValue(accountId).addValue(keys.toArray(String[]::new)))

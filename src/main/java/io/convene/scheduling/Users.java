@@ -1,7 +1,7 @@
 package io.convene.scheduling;
 
 import io.convene.db.CommitsWith;
-import io.convene.http.ApiException;
+import io.convene.errors.ApiException;
 import io.convene.outbox.Outbox;
 import io.convene.time.Rfc3339;
 import io.vertx.core.Future;

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** OAuth 2.0 client credentials (contracts.md §1): the token endpoint, and bearer tokens on the tenant APIs. */
 @ExtendWith(VertxExtension.class)
-class AccessTokenTest {
+public class AccessTokenTest {
   static final String JWT_SECRET = "test-jwt-secret-0123456789abcdef-0123";
   private static final String INVALID = "the access token is not valid";
 
@@ -84,7 +84,7 @@ class AccessTokenTest {
   }
 
   /** A JWT made by hand, so that every field can be wrong on purpose; {@code key == null} leaves it unsigned. */
-  static String jwt(JsonObject header, JsonObject payload, byte[] key) {
+  public static String jwt(JsonObject header, JsonObject payload, byte[] key) {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     String input = b64.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
         + b64.encodeToString(payload.encode().getBytes(StandardCharsets.UTF_8));

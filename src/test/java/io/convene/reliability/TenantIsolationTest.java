@@ -64,6 +64,7 @@ class TenantIsolationTest {
    * written only by the cluster-scope reconciliation, never by a route.
    */
   private static final Set<String> NOT_PER_TENANT = Set.of("flyway_schema_history", "secrets_check", "jwt_signing_key",
+      "booking_token_key",
       "accounts", "webhook_attempts", "rate_limit_buckets");
   private static final List<String> CREDENTIALS = List.of("api-key", "token");
 
@@ -90,6 +91,11 @@ class TenantIsolationTest {
     /** Known by preferences only: one for B to read, one for B to write. */
     String readableUser;
     String writableUser;
+    /** A meeting event, and a meeting booked through it with the booker's manage token. */
+    String meetingEvent;
+    String slug;
+    String bookedMeeting;
+    String manageToken;
 
     JsonObject schedule() {
       return new JsonObject()
@@ -111,6 +117,10 @@ class TenantIsolationTest {
 
     String webhooks() {
       return "/v1/accounts/" + id + "/webhooks";
+    }
+
+    String meetingEvents() {
+      return "/v1/accounts/" + id + "/meetingevents";
     }
   }
 
@@ -138,6 +148,7 @@ class TenantIsolationTest {
     Map<String, String> env = new HashMap<>(google.env());
     // No webhook or calendar worker: every row stays as the requests left it, so "unchanged" is exact.
     env.put("CONVENE_WORKERS", "api");
+    env.put("CONVENE_BOOKING_HORIZON_DAYS", "3650");
     app = TestApp.start(vertx, env).await();
     acme = tenant("Acme", "acme");
     globex = tenant("Globex", "globex");
@@ -186,6 +197,13 @@ class TenantIsolationTest {
     t.attendeePerson = meeting.getJsonArray("attendees").getJsonObject(0).getString("id");
     t.delivery = rows("SELECT id FROM webhook_deliveries WHERE account_id = $1 ORDER BY seq LIMIT 1", t.id).get(0)
         .getString("id");
+    t.slug = tag + "-intro";
+    t.meetingEvent = created(calls.post(t.meetingEvents(), meetingEvent(t))).getJsonObject("data").getString("id");
+    JsonObject booked = ok(calls.post("/public/v1/meetingevents/" + t.slug + "/book", booking("guest@" + tag + ".example.com")))
+        .getJsonObject("data");
+    t.bookedMeeting = booked.getString("id");
+    String link = booked.getString("rescheduleLink");
+    t.manageToken = link.substring(link.indexOf("token=") + "token=".length());
     return t;
   }
 
@@ -196,6 +214,17 @@ class TenantIsolationTest {
         .await();
     assertEquals(201, response.statusCode(), response.bodyAsString());
     return response.bodyAsJsonObject().getJsonObject("connection").getString("id");
+  }
+
+  private static JsonObject meetingEvent(Tenant owner) {
+    return new JsonObject().put("name", owner.tag + " intro").put("slug", owner.slug).put("durations", new JsonArray().add(30))
+        .put("hosts", new JsonArray().add(new JsonObject().put("email", "host@" + owner.tag + ".example.com")));
+  }
+
+  /** Monday 2030-03-11 10:00 UTC: a slot of the default Mon–Fri 09:00–17:00 UTC. */
+  private static JsonObject booking(String email) {
+    return new JsonObject().put("start", "2030-03-11T10:00:00Z").put("duration", 30)
+        .put("attendees", new JsonArray().add(new JsonObject().put("email", email)));
   }
 
   private static JsonObject accountsMeeting(Tenant owner, String connectionId) {
@@ -228,6 +257,8 @@ class TenantIsolationTest {
     addAccountsMeetings(cases);
     addAccountsWebhooks(cases);
     addScheduling(cases);
+    addMeetingEvents(cases);
+    addPublicBooking(cases);
     return cases;
   }
 
@@ -498,6 +529,74 @@ class TenantIsolationTest {
     });
   }
 
+  private void addMeetingEvents(List<Case> cases) {
+    JsonObject change = new JsonObject().put("name", "stolen").put("durations", new JsonArray().add(30))
+        .put("hosts", new JsonArray().add(new JsonObject().put("email", "thief@example.com")));
+    add(cases, HttpMethod.GET, "/v1/accounts/:accountId/meetingevents", (b, kind) -> {
+      forbidden(b.get(acme.meetingEvents()).await());
+      assertEquals(ids("SELECT id FROM meeting_events WHERE account_id = $1", globex.id),
+          listed(okBody(b.get(globex.meetingEvents() + "?limit=100").await()), "data", "id"));
+    });
+    add(cases, HttpMethod.POST, "/v1/accounts/:accountId/meetingevents", (b, kind) ->
+        forbidden(b.post(acme.meetingEvents(), change).await()));
+    add(cases, HttpMethod.GET, "/v1/accounts/:accountId/meetingevents/:meetingEventId", (b, kind) -> {
+      forbidden(b.get(acme.meetingEvents() + "/" + acme.meetingEvent).await());
+      meetingEventNotFound(b.get(globex.meetingEvents() + "/" + acme.meetingEvent).await(), acme.meetingEvent);
+    });
+    add(cases, HttpMethod.PUT, "/v1/accounts/:accountId/meetingevents/:meetingEventId", (b, kind) -> {
+      forbidden(b.put(acme.meetingEvents() + "/" + acme.meetingEvent, change).await());
+      meetingEventNotFound(b.put(globex.meetingEvents() + "/" + acme.meetingEvent, change).await(), acme.meetingEvent);
+    });
+    add(cases, HttpMethod.PUT, "/v1/account/:accountId/meetingevents/:meetingEventId", (b, kind) -> {
+      forbidden(b.put("/v1/account/" + acme.id + "/meetingevents/" + acme.meetingEvent, change).await());
+      meetingEventNotFound(b.put("/v1/account/" + globex.id + "/meetingevents/" + acme.meetingEvent, change).await(),
+          acme.meetingEvent);
+    });
+    add(cases, HttpMethod.DELETE, "/v1/accounts/:accountId/meetingevents/:meetingEventId", (b, kind) -> {
+      forbidden(b.delete(acme.meetingEvents() + "/" + acme.meetingEvent).await());
+      meetingEventNotFound(b.delete(globex.meetingEvents() + "/" + acme.meetingEvent).await(), acme.meetingEvent);
+    });
+    add(cases, HttpMethod.POST, "/v1/accounts/:accountId/meetingevents/:meetingEventId/duplicate", (b, kind) -> {
+      forbidden(b.post(acme.meetingEvents() + "/" + acme.meetingEvent + "/duplicate", new JsonObject()).await());
+      meetingEventNotFound(b.post(globex.meetingEvents() + "/" + acme.meetingEvent + "/duplicate", new JsonObject()).await(),
+          acme.meetingEvent);
+    });
+  }
+
+  /**
+   * The public surface takes no tenant credential: B's is ignored. A's event is public by its slug, but B can
+   * change A's bookings only with A's booker's manage token, which B's own token is not.
+   */
+  private void addPublicBooking(List<Case> cases) {
+    add(cases, HttpMethod.GET, "/public/v1/meetingevents/:slug", (b, kind) ->
+        assertEquals(acme.slug, okBody(b.get("/public/v1/meetingevents/" + acme.slug).await()).getJsonObject("data")
+            .getString("slug")));
+    add(cases, HttpMethod.GET, "/public/v1/meetingevents/:slug/slots", (b, kind) ->
+        assertEquals(acme.slug, okBody(b.get("/public/v1/meetingevents/" + acme.slug + "/slots?start=2030-03-11&end=2030-03-11")
+            .await()).getJsonObject("data").getString("slug")));
+    add(cases, HttpMethod.POST, "/public/v1/meetingevents/:slug/book", (b, kind) ->
+        assertError(b.post("/public/v1/meetingevents/" + acme.slug + "/book",
+                booking("thief@example.com").put("start", "2030-03-11T10:10:00Z")).await(), 400, "slot_unavailable",
+            "start is not an offered slot of this meeting event for 30 minutes (GET /public/v1/meetingevents/" + acme.slug
+                + "/slots)", "start"));
+    String refusal = "the manage token is missing, expired or not valid for this meeting";
+    add(cases, HttpMethod.GET, "/public/v1/meetings/:meetingId", (b, kind) -> {
+      assertError(b.get("/public/v1/meetings/" + acme.bookedMeeting).await(), 401, "invalid_token", refusal, null);
+      assertError(b.get("/public/v1/meetings/" + acme.bookedMeeting + "?token=" + globex.manageToken).await(), 401,
+          "invalid_token", refusal, null);
+    });
+    add(cases, HttpMethod.PUT, "/public/v1/meetings/:meetingId", (b, kind) ->
+        assertError(b.put("/public/v1/meetings/" + acme.bookedMeeting + "?token=" + globex.manageToken,
+            booking("guest@globex.example.com")).await(), 401, "invalid_token", refusal, null));
+    add(cases, HttpMethod.PUT, "/public/v1/meetings/:meetingId/cancel", (b, kind) ->
+        assertError(b.put("/public/v1/meetings/" + acme.bookedMeeting + "/cancel?token=" + globex.manageToken,
+            new JsonObject()).await(), 401, "invalid_token", refusal, null));
+  }
+
+  private static void meetingEventNotFound(HttpResponse<Buffer> response, String id) {
+    assertError(response, 404, "meeting_event_not_found", "meeting event " + id + " not found", null);
+  }
+
   private void addScheduling(List<Case> cases) {
     add(cases, HttpMethod.GET, "/v1/platform/users", (b, kind) -> {
       JsonObject listed = okBody(b.get("/v1/platform/users").await());
@@ -573,7 +672,7 @@ class TenantIsolationTest {
     JsonObject before = snapshot(acme.id);
     for (String table : List.of("api_keys", "oauth_clients", "platform_settings", "meetings", "events",
         "idempotency_keys", "webhook_endpoints", "webhook_deliveries", "calendar_connections", "calendar_oauth_states",
-        "calendar_sync_jobs", "user_preferences")) {
+        "calendar_sync_jobs", "user_preferences", "meeting_events")) {
       assertFalse(before.getJsonArray(table).isEmpty(), "A has rows in " + table + " for B to reach for");
     }
     List<String> failures = new ArrayList<>();
@@ -634,7 +733,9 @@ class TenantIsolationTest {
         "* /admin/v1/*",
         "* /console/*",
         "* /oauth2/token",
+        "* /public/v1/*",
         "* /v1/*",
+        "* /v1/account/:accountId/*",
         "* /v1/accounts/:accountId/*",
         "DELETE,PATCH,POST,PUT /v1/*",
         "GET /docs/*")), middleware);
@@ -691,6 +792,10 @@ class TenantIsolationTest {
     checks.put("calendar mirror of another tenant's meeting or connection", "SELECT ce.meeting_id AS id FROM calendar_events ce"
         + " JOIN meetings m ON m.id = ce.meeting_id LEFT JOIN calendar_connections c ON c.id = ce.connection_id"
         + " WHERE ce.account_id <> m.account_id OR ce.account_id <> c.account_id");
+    checks.put("meeting booked through another tenant's meeting event", "SELECT m.id FROM meetings m"
+        + " JOIN meeting_events e ON e.id = m.meeting_event_id WHERE m.account_id <> e.account_id");
+    checks.put("meeting event on another tenant's calendar", "SELECT e.id FROM meeting_events e"
+        + " JOIN calendar_connections c ON c.id = e.calendar_connection_id WHERE e.account_id <> c.account_id");
     checks.put("sync job of another tenant's meeting",
         "SELECT j.meeting_id AS id FROM calendar_sync_jobs j JOIN meetings m ON m.id = j.meeting_id"
             + " WHERE j.account_id <> m.account_id");
@@ -746,7 +851,7 @@ class TenantIsolationTest {
 
   private JsonObject settings(Tenant t) {
     return new JsonObject().put("success", true).put("redirect_uris", new JsonArray().add(t.redirectUri))
-        .put("webhook_url", HOOK_URL);
+        .put("webhook_url", HOOK_URL).put("booking_page_url", null);
   }
 
   private TestCalls admin() {

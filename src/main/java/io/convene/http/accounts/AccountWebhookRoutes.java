@@ -1,8 +1,8 @@
 package io.convene.http.accounts;
 
 import io.convene.http.UrlEncoded;
-import io.convene.http.ApiException;
-import io.convene.http.Fields;
+import io.convene.errors.ApiException;
+import io.convene.input.Fields;
 import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;

@@ -1,8 +1,8 @@
 package io.convene.http.accounts;
 
 import io.convene.meeting.ConnectionRef;
-import io.convene.http.ApiException;
-import io.convene.http.Fields;
+import io.convene.errors.ApiException;
+import io.convene.input.Fields;
 import io.convene.meeting.Conferencing;
 import io.convene.meeting.Meeting;
 import io.convene.meeting.MeetingDraft;
@@ -15,14 +15,14 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.convene.http.Fields.item;
-import static io.convene.http.Fields.member;
+import static io.convene.input.Fields.item;
+import static io.convene.input.Fields.member;
 
 /**
  * Meetings in Sakari's field style, as the seed page shows them: camelCase, times in UTC, hosts and
  * attendees as people with ids. The domain's {@code title} is this surface's {@code name}.
  */
-final class AccountsJson {
+public final class AccountsJson {
   static final int MAX_ID = 200;
   static final int MAX_NAME = 500;
   static final int MAX_NOTES = 10_000;
@@ -67,7 +67,8 @@ final class AccountsJson {
     return connection == null ? null : Fields.nonEmptyString(connection.getValue("id"), member(path, "id"), MAX_ID);
   }
 
-  private static List<Person> people(JsonObject body, String list, int max) {
+  /** A required list of at most {@code max} people in the Person shape, with distinct emails. */
+  public static List<Person> people(JsonObject body, String list, int max) {
     JsonArray given = Fields.requiredArray(body, list);
     Fields.requireAtMost(given.size(), list, max);
     List<Person> people = new ArrayList<>(given.size());
@@ -132,7 +133,9 @@ final class AccountsJson {
         .put("cancelled", m.cancelled())
         .put("notes", m.notes())
         .put("conferencing", conferencing(m))
-        .put("calendar_sync", m.calendarSync().toJson());
+        .put("calendar_sync", m.calendarSync().toJson())
+        .put("meetingEvent", m.origin().meetingEventId() == null ? null
+            : new JsonObject().put("id", m.origin().meetingEventId()).put("slug", m.origin().meetingEventSlug()));
   }
 
   /** {@code {id, connectedAt, user: {id, email}}} of the connection the meeting names, or null. */

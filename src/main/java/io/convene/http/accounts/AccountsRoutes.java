@@ -3,8 +3,8 @@ package io.convene.http.accounts;
 import io.convene.calendar.CalendarConnections;
 import io.convene.config.ConveneConfig;
 import io.convene.http.UrlEncoded;
-import io.convene.http.ApiException;
-import io.convene.http.Fields;
+import io.convene.errors.ApiException;
+import io.convene.input.Fields;
 import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Preconditions;
@@ -61,6 +61,8 @@ public final class AccountsRoutes {
    */
   public static void guardAccounts(Router router) {
     router.route(ACCOUNT + "/*").handler(AccountsRoutes::requireOwnAccount);
+    // Sakari prints one path with the account segment singular (contracts-scheduling.md §B2).
+    router.route("/v1/account/:accountId/*").handler(AccountsRoutes::requireOwnAccount);
   }
 
   private static void requireOwnAccount(RoutingContext ctx) {

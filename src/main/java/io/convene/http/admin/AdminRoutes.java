@@ -2,9 +2,9 @@ package io.convene.http.admin;
 
 import io.convene.auth.AdminAuthHandler;
 import io.convene.calendar.CalendarConnections;
-import io.convene.http.Fields;
-import io.convene.http.ApiException;
-import io.convene.http.Fields;
+import io.convene.input.Fields;
+import io.convene.errors.ApiException;
+import io.convene.input.Fields;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;
 import io.convene.tenant.Tenants;

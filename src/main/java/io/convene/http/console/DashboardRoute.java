@@ -1,7 +1,7 @@
 package io.convene.http.console;
 
 import io.convene.auth.TenantAuthHandler;
-import io.convene.http.ApiException;
+import io.convene.errors.ApiException;
 import io.convene.http.Responses;
 import io.convene.tenant.PlatformDashboard;
 import io.convene.tenant.PlatformDashboard.Figures;

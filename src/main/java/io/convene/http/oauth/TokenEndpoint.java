@@ -2,7 +2,7 @@ package io.convene.http.oauth;
 
 import io.convene.auth.AccessTokens;
 import io.convene.auth.OAuthError;
-import io.convene.http.ApiException;
+import io.convene.errors.ApiException;
 import io.convene.http.Responses;
 import io.convene.http.UrlEncoded;
 import io.convene.tenant.Tenants;

@@ -1,7 +1,7 @@
 package io.convene.http.platform;
 
-import io.convene.http.ApiException;
-import io.convene.http.Fields;
+import io.convene.errors.ApiException;
+import io.convene.input.Fields;
 import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Preconditions;

@@ -1,6 +1,6 @@
 package io.convene.http.platform;
 
-import io.convene.http.Fields;
+import io.convene.input.Fields;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;
 import io.convene.scheduling.Availability;

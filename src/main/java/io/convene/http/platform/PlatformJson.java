@@ -56,7 +56,9 @@ final class PlatformJson {
         .put("created_at", Rfc3339.formatUtc(m.createdAt()))
         .put("updated_at", Rfc3339.formatUtc(m.updatedAt()))
         .put("sequence", m.version())
-        .put("calendar_sync", m.calendarSync().toJson());
+        .put("calendar_sync", m.calendarSync().toJson())
+        .put("meeting_event_id", m.origin().meetingEventId())
+        .put("source", m.origin().source());
   }
 
   static String cursor(long seq) {

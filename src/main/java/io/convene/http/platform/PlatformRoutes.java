@@ -5,8 +5,8 @@ import io.convene.calendar.GoogleCalendarClient;
 import io.convene.calendar.OAuthStates;
 import io.convene.config.ConveneConfig;
 import io.convene.http.UrlEncoded;
-import io.convene.http.ApiException;
-import io.convene.http.Fields;
+import io.convene.errors.ApiException;
+import io.convene.input.Fields;
 import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Preconditions;
@@ -189,11 +189,13 @@ public final class PlatformRoutes {
       }
     }
     List<String> uris = redirectUris;
+    boolean setBookingPage = body.containsKey("booking_page_url");
+    String bookingPage = body.getValue("booking_page_url") == null ? null : bookingPageUrl(body.getValue("booking_page_url"));
     boolean setWebhook = body.containsKey("webhook_url");
     Object webhookUrl = body.getValue("webhook_url");
     // webhook_url is the primary webhook endpoint's URL: the same checks as PUT /v1/platform/webhook.
     (webhookUrl == null ? Future.<String>succeededFuture() : WebhookInput.url(webhookTargets, webhookUrl, "webhook_url"))
-        .compose(url -> settings.update(Tenant.of(ctx).accountId(), uris, setWebhook, url,
+        .compose(url -> settings.update(Tenant.of(ctx).accountId(), uris, setWebhook, url, setBookingPage, bookingPage,
             Idempotency.recordWith(ctx, 200, PlatformRoutes::settingsAnswer)))
         .onSuccess(s -> Responses.ok(ctx, settingsAnswer(s)))
         .onFailure(ctx::fail);
@@ -222,6 +224,24 @@ public final class PlatformRoutes {
   private static OffsetDateTime queryTime(RoutingContext ctx, String name) {
     String value = UrlEncoded.query(ctx, name);
     return value == null ? null : Fields.time(name, value);
+  }
+
+  /** Where manage links go (contracts-scheduling.md §B6): HTTPS, or HTTP on this machine, at most 2000 characters. */
+  private static String bookingPageUrl(Object value) {
+    String field = "booking_page_url";
+    String url = Fields.string(value, field, MAX_URL);
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(java.util.Locale.ROOT);
+      boolean local = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+      if (!host.isEmpty() && (scheme.equals("https") || (scheme.equals("http") && local))) {
+        return url;
+      }
+    } catch (URISyntaxException e) {
+      // falls through to the error below
+    }
+    throw ApiException.invalidField(field, field + " must be an absolute https URL (http only on localhost)");
   }
 
   private static String absoluteUrl(Object value, String field) {

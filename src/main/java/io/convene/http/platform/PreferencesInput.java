@@ -1,7 +1,7 @@
 package io.convene.http.platform;
 
-import io.convene.http.ApiException;
-import io.convene.http.Fields;
+import io.convene.errors.ApiException;
+import io.convene.input.Fields;
 import io.convene.scheduling.Preferences;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +14,7 @@ import java.util.List;
  * fields merge, {@code work_hours} per day and per field, {@code focus_blocks} replaces the list, and
  * {@code null} resets a field to its default. Unknown top-level fields are ignored.
  */
-final class PreferencesInput {
+public final class PreferencesInput {
   static final int MAX_CONTEXT = 2000;
   static final int MAX_FOCUS_BLOCKS = 20;
   static final int MAX_REASON = 200;
@@ -132,7 +132,7 @@ final class PreferencesInput {
   }
 
   /** An IANA zone id of the JDK's tzdb; bare offsets are not zones. */
-  static String timezone(Object value, String field) {
+  public static String timezone(Object value, String field) {
     if (!(value instanceof String id) || !ZoneId.getAvailableZoneIds().contains(id)) {
       throw ApiException.badRequest("invalid_timezone", field + " must be an IANA time zone such as Europe/Paris",
           field);

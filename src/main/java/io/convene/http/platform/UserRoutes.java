@@ -1,8 +1,8 @@
 package io.convene.http.platform;
 
-import io.convene.http.ApiException;
+import io.convene.errors.ApiException;
 import io.convene.http.Cursors;
-import io.convene.http.Fields;
+import io.convene.input.Fields;
 import io.convene.http.Idempotency;
 import io.convene.http.JsonBodies;
 import io.convene.http.Responses;

@@ -1,7 +1,7 @@
 package io.convene.http.server;
 
 import io.convene.config.ConveneConfig;
-import io.convene.http.ApiException;
+import io.convene.errors.ApiException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;

@@ -2,7 +2,7 @@ package io.convene.http.server;
 
 import io.convene.config.ConveneConfig;
 import io.convene.auth.TenantAuthHandler;
-import io.convene.http.ApiException;
+import io.convene.errors.ApiException;
 import io.convene.http.ErrorRenderer;
 import io.convene.http.Idempotency;
 import io.convene.http.PathGuard;
@@ -12,6 +12,7 @@ import io.convene.http.Responses;
 import io.convene.http.Services;
 import io.convene.http.UrlEncoded;
 import io.convene.http.accounts.AccountsRoutes;
+import io.convene.http.booking.BookingRoutes;
 import io.convene.calendar.CalendarConnections;
 import io.convene.calendar.GoogleCalendarClient;
 import io.convene.calendar.OAuthStates;
@@ -169,6 +170,7 @@ public final class HttpVerticle extends VerticleBase {
     ApiDocs.mount(vertx, router);
     Observability.mount(vertx, router, services);
     SchedulingRoutes.mount(router, vertx, pool, store, calendars, config);
+    BookingRoutes.mount(router, vertx, services, pool, store, calendars);
     return router;
   }
 

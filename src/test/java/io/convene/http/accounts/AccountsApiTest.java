@@ -79,7 +79,8 @@ class AccountsApiTest {
   /** {@code body} as the API must answer it: with the meeting's id and the ids the people were given. */
   private static JsonObject withIds(JsonObject body, String id, JsonObject answered) {
     JsonObject expected = body.copy().put("id", id)
-        .put("calendar_sync", new JsonObject().put("status", "not_connected").put("error", null));
+        .put("calendar_sync", new JsonObject().put("status", "not_connected").put("error", null))
+        .put("meetingEvent", null);
     for (String list : List.of("hosts", "attendees")) {
       JsonArray people = expected.getJsonArray(list);
       for (int i = 0; i < people.size(); i++) {
@@ -313,7 +314,8 @@ class AccountsApiTest {
         .put("cancelled", false)
         .put("notes", null)
         .put("conferencing", null)
-        .put("calendar_sync", new JsonObject().put("status", "not_connected").put("error", null)), data);
+        .put("calendar_sync", new JsonObject().put("status", "not_connected").put("error", null))
+        .put("meetingEvent", null), data);
     assertEquals(read.getHeader("ETag"), acmeKey.get("/v1/meetings/" + id).await().getHeader("ETag"), "one version, one tag");
 
     // What was read can be sent back as the update (ids included, they are ignored); the Platform's

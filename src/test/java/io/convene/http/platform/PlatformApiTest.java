@@ -217,6 +217,8 @@ class PlatformApiTest {
         .put("updated_at", body.getString("updated_at"))
         .put("sequence", 1)
         .put("calendar_sync", new JsonObject().put("status", "not_connected").put("error", null))
+        .put("meeting_event_id", null)
+        .put("source", "api")
         .put("success", true), body);
     assertTrue(body.getString("created_at").endsWith("Z"));
   }
@@ -340,14 +342,15 @@ class PlatformApiTest {
   @Test
   void settingsRoundTrip() {
     JsonObject empty = acme.get("/v1/platform/settings").await().bodyAsJsonObject();
-    assertEquals(new JsonObject().put("success", true).put("redirect_uris", new JsonArray()).put("webhook_url", null), empty);
+    assertEquals(new JsonObject().put("success", true).put("redirect_uris", new JsonArray()).put("webhook_url", null)
+        .put("booking_page_url", null), empty);
     JsonObject set = acme.put("/v1/platform/settings", new JsonObject()
         .put("redirect_uris", new JsonArray().add("https://app.example.com/done"))
         .put("webhook_url", "https://app.example.com/hooks")).await().bodyAsJsonObject();
     assertTrue(((String) set.remove("webhook_secret")).startsWith("whsec_"), "a new webhook endpoint's secret, once");
     assertEquals(new JsonObject().put("success", true)
         .put("redirect_uris", new JsonArray().add("https://app.example.com/done"))
-        .put("webhook_url", "https://app.example.com/hooks"), set);
+        .put("webhook_url", "https://app.example.com/hooks").put("booking_page_url", null), set);
     JsonObject partly = acme.put("/v1/platform/settings", new JsonObject().put("webhook_url", null)).await().bodyAsJsonObject();
     assertEquals(new JsonArray().add("https://app.example.com/done"), partly.getJsonArray("redirect_uris"));
     assertNull(partly.getValue("webhook_url"));
@@ -357,6 +360,19 @@ class PlatformApiTest {
         400, "invalid_field", "redirect_uris may list at most 5 URLs", "redirect_uris");
     assertError(acme.put("/v1/platform/settings", new JsonObject().put("webhook_url", "ftp://x")).await(),
         400, "unsupported_scheme", "webhook_url must use https://", "webhook_url");
+    JsonObject page = acme.put("/v1/platform/settings", new JsonObject().put("booking_page_url", "https://app.example.com/book?x=1"))
+        .await().bodyAsJsonObject();
+    assertEquals("https://app.example.com/book?x=1", page.getString("booking_page_url"));
+    assertEquals(new JsonArray().add("https://app.example.com/done"), page.getJsonArray("redirect_uris"), "others kept");
+    assertEquals("http://localhost:3000/book", acme.put("/v1/platform/settings", new JsonObject()
+        .put("booking_page_url", "http://localhost:3000/book")).await().bodyAsJsonObject().getString("booking_page_url"));
+    for (String refused : new String[] {"http://app.example.com/book", "/book", "https://" + "a".repeat(2000) + ".example"}) {
+      HttpResponse<Buffer> response = acme.put("/v1/platform/settings", new JsonObject().put("booking_page_url", refused)).await();
+      assertEquals(400, response.statusCode(), response.bodyAsString());
+      assertEquals("booking_page_url", response.bodyAsJsonObject().getJsonObject("error").getString("field"));
+    }
+    assertNull(acme.put("/v1/platform/settings", new JsonObject().putNull("booking_page_url")).await().bodyAsJsonObject()
+        .getValue("booking_page_url"), "null clears it");
     assertEquals(new JsonArray(), globex.get("/v1/platform/settings").await().bodyAsJsonObject().getJsonArray("redirect_uris"));
   }
 

@@ -163,7 +163,8 @@ class PlatformWebhookApiTest {
 
     String moved = "https://1.0.0.1/other";
     assertEquals(moved, put(new JsonObject().put("url", moved)).bodyAsJsonObject().getString("url"));
-    assertEquals(new JsonObject().put("success", true).put("redirect_uris", new JsonArray()).put("webhook_url", moved),
+    assertEquals(new JsonObject().put("success", true).put("redirect_uris", new JsonArray()).put("webhook_url", moved)
+            .put("booking_page_url", null),
         acme.get("/v1/platform/settings").await().bodyAsJsonObject());
     JsonObject again = acme.put("/v1/platform/settings", new JsonObject().put("webhook_url", PUBLIC_URL)).await()
         .bodyAsJsonObject();

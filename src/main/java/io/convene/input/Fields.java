@@ -1,5 +1,6 @@
-package io.convene.http;
+package io.convene.input;
 
+import io.convene.errors.ApiException;
 import io.convene.time.Rfc3339;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.convene.http;
+package io.convene.errors;
 
 /**
  * The one error type the HTTP layer renders: a status, a stable machine code, a message for
