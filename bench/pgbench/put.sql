@@ -6,8 +6,10 @@
 -- Differences that cost the server nothing measurable: pgbench cannot know the row's version, so the
 -- condition is on the row itself and the event's sequence comes from RETURNING; the new times are computed
 -- from an integer parameter; columns that are always NULL for the seeded meetings are NULL literals
--- (pgbench's \gset turns NULL into ''); the event's data is a real meeting.updated data object Convene
--- wrote during the run (-D updated_data), and the people are the seeded ones (-D people).
+-- (pgbench's \gset turns NULL into ''); the events' data is a real meeting.updated data object Convene
+-- wrote during the run (-D updated_data), and the people are the seeded ones (-D people). The seed's PUT
+-- moves the meeting, so Convene appends meeting.rescheduled after meeting.updated (contracts-scheduling
+-- A9, sequence NULL): so does this script.
 -- Variables (-D): keyid, acct, pfx, meetings, emails, people, updated_data.
 \set n random(1, :meetings)
 \set t random(0, 500000)
@@ -21,9 +23,10 @@ WITH changed AS (UPDATE meetings SET title = 'Bench meeting', description = NULL
   WHERE id = :pfx || lpad(:n::text, 11, '0') AND account_id = :acct AND version = version
   RETURNING id, account_id, version, calendar_connection_id),
  appended AS (INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)
-  SELECT e.id, c.account_id, c.id, e.type, c.version, e.data, now()
-  FROM changed c, unnest(ARRAY['evt_pgbput' || lpad(:e::text, 18, '0')]::text[], ARRAY['meeting.updated']::text[],
-       ARRAY[:updated_data::jsonb]) AS e(id, type, data)
+  SELECT e.id, c.account_id, c.id, e.type, CASE WHEN e.type = 'meeting.updated' THEN c.version END, e.data, now()
+  FROM changed c, unnest(ARRAY['evt_pgbput' || lpad(:e::text, 18, '0'), 'evt_pgbrsc' || lpad(:e::text, 18, '0')]::text[],
+       ARRAY['meeting.updated', 'meeting.rescheduled']::text[],
+       ARRAY[:updated_data::jsonb, :updated_data::jsonb]) AS e(id, type, data)
   RETURNING id, account_id, type, seq),
  delivered AS (INSERT INTO webhook_deliveries (account_id, endpoint_id, event_id, url, next_attempt_at)
   SELECT a.account_id, w.id, a.id, w.url, now() FROM appended a

@@ -10,7 +10,7 @@
 \set t random(0, 500000)
 WITH changed AS (INSERT INTO meetings (id, account_id, title, description, location, start_at, start_offset,
                       end_at, end_offset, hosts, attendees, attendee_emails, notes, conferencing,
-                      calendar_connection_id, version, created_at, updated_at)
+                      calendar_connection_id, version, created_at, updated_at, source, meeting_event_id, booked_by)
   VALUES ('meet_pgb' || lpad(:e::text, 17, '0'), :acct, :title, NULL, :location,
           timestamptz '2026-01-05 08:00:00+00' + :t::int * interval '1 minute', -28800,
           timestamptz '2026-01-05 08:30:00+00' + :t::int * interval '1 minute', -28800,
@@ -18,7 +18,7 @@ WITH changed AS (INSERT INTO meetings (id, account_id, title, description, locat
           COALESCE(NULL::text, (SELECT k.id FROM calendar_connections k WHERE k.account_id = :acct
              AND k.email_key = ANY (:emails::text[]) AND k.revoked_at IS NULL
              ORDER BY array_position(:emails::text[], k.email_key) LIMIT 1)),
-          1, now(), now())
+          1, now(), now(), 'api', NULL, NULL)
   RETURNING id, account_id, seq, version, calendar_connection_id),
  appended AS (INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)
   SELECT e.id, c.account_id, c.id, e.type, e.sequence, e.data, now()
