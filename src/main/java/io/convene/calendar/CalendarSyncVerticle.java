@@ -6,7 +6,6 @@ import io.convene.config.CalendarConfig;
 import io.convene.db.Database;
 import io.convene.meeting.MeetingStore;
 import io.convene.outbox.Outbox;
-import io.convene.secrets.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +33,8 @@ public final class CalendarSyncVerticle extends VerticleBase {
 
   private final CalendarConfig config;
   private final Database database;
-  private final SecretBox secrets;
+  private final MeetingStore store;
+  private final CalendarConnections connections;
   private CalendarSyncSql sql;
   private MeetingMirror mirror;
   private PgSubscriber subscriber;
@@ -42,19 +42,21 @@ public final class CalendarSyncVerticle extends VerticleBase {
   private boolean wokenWhileRunning;
   private long timer = -1;
 
-  public CalendarSyncVerticle(CalendarConfig config, Database database, SecretBox secrets) {
+  /** Its Google client is its own, with a timeout that fits the lease, and closes with this verticle. */
+  public CalendarSyncVerticle(CalendarConfig config, Database database, MeetingStore store,
+                              CalendarConnections connections) {
     this.config = config;
     this.database = database;
-    this.secrets = secrets;
+    this.store = store;
+    this.connections = connections;
   }
 
   @Override
   public Future<?> start() {
-    var pool = database.pool(vertx);
-    sql = new CalendarSyncSql(pool);
+    sql = new CalendarSyncSql(database.pool(vertx));
     // A request must end well inside the lease, so that no one else takes the job while it runs.
     GoogleCalendarClient google = new GoogleCalendarClient(vertx, config, Math.min(30_000L, config.leaseSeconds() * 1000L / 3));
-    mirror = new MeetingMirror(new MeetingStore(vertx.eventBus()), sql, new CalendarConnections(pool, secrets),
+    mirror = new MeetingMirror(store, sql, connections,
         google, new GoogleAccessTokens(google), config);
     subscriber = PgSubscriber.subscriber(vertx, database.connectOptions())
         .reconnectPolicy(retries -> POLL_MILLIS / 6);
