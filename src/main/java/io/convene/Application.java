@@ -142,7 +142,7 @@ public final class Application {
           + " CONVENE_GOOGLE_REDIRECT_URI to mirror meetings onto calendars");
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new CalendarSyncVerticle(c.config().calendar(), c.database(), c.store(), c.calendars()));
+    return vertx.deployVerticle(new CalendarSyncVerticle(c.config().calendar(), c.database(), c.calendars()));
   }
 
   private static void expireIdempotencyKeysHourly(Vertx vertx, Idempotency idempotency) {

@@ -43,13 +43,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What one Convene node is made of, built here and nowhere else, once per process at start (like
- * svix-server's {@code AppState}): the HTTP front's surfaces, the probes, the metrics and the workers take
- * their parts from it. Everything in it is shared by every event loop; what must close with one verticle
- * (the webhook sender's and the calendar worker's HTTP clients, the HTTP server) is made by that verticle.
+ * What one Convene node is made of, built here and nowhere else (like svix-server's {@code AppState}): once per
+ * process at start, what every event loop shares; in each HTTP front's {@code start()}, what belongs to its
+ * event loop ({@link OnLoop}). The HTTP fronts, the probes, the metrics and the workers take their parts from it;
+ * the workers make only what is theirs alone (their SQL, their HTTP clients, which close with them).
  *
  * <p>A limit that is off is a handler that passes the request on, never a {@code null}; the one thing that may
- * be missing is Google, when no Google client is configured ({@link #google()}, {@link #freeBusy()}).
+ * be missing is Google, when no Google client is configured ({@link OnLoop#google()}).
  */
 public final class Components {
   /** Google's token and calendar calls made while a user waits in the OAuth callback. */
@@ -71,21 +71,15 @@ public final class Components {
 
   private final Pool pool;
   private final Tenants tenants;
-  private final MeetingStore store;
   private final CalendarConnections calendars;
-  private final GoogleCalendarClient google;
-  private final FreeBusy freeBusy;
   private final WebhookEndpoints webhookEndpoints;
   private final WebhookTargets webhookTargets;
   private final PlatformSettings platformSettings;
   private final Users users;
   private final MeetingEvents meetingEvents;
-  private final BookingSlots bookingSlots;
   private final Handler<RoutingContext> authentication;
   private final Idempotency idempotency;
-  private final Bookings bookings;
   private final MeetingHistory history;
-  private final Availability availability;
   private final PlatformDashboard dashboard;
   private final WebhookDeliveryLog webhookLog;
   private final OAuthStates oauthStates;
@@ -110,24 +104,15 @@ public final class Components {
 
     pool = database.pool(vertx);
     tenants = new Tenants(pool, credentials);
-    store = new MeetingStore(vertx.eventBus());
     calendars = new CalendarConnections(pool, secrets);
-    google = config.calendar().enabled() ? new GoogleCalendarClient(vertx, config.calendar(), GOOGLE_TIMEOUT_MS) : null;
-    // Its own client: free/busy calls wait freebusy_timeout_ms, not the callback's longer timeout.
-    freeBusy = config.calendar().enabled()
-        ? new FreeBusy(vertx, calendars, new GoogleCalendarClient(vertx, config.calendar(), config.freebusyTimeoutMs()))
-        : null;
     webhookEndpoints = new WebhookEndpoints(pool, secrets);
     webhookTargets = new WebhookTargets(vertx, config.webhooksAllowInsecure());
     platformSettings = new PlatformSettings(pool, webhookEndpoints);
     users = new Users(pool);
     meetingEvents = new MeetingEvents(pool);
-    bookingSlots = new BookingSlots(pool, users, freeBusy, config.minNoticeMinutes(), config.bookingHorizonDays());
     authentication = new TenantAuthHandler(tenants, accessTokens);
     idempotency = new Idempotency(pool, secrets);
-    bookings = new Bookings(pool, store, meetingEvents, bookingSlots, manageTokens, config.publicBaseUrl());
     history = new MeetingHistory(pool);
-    availability = new Availability(pool, users, freeBusy, config.minNoticeMinutes());
     dashboard = new PlatformDashboard(pool);
     webhookLog = new WebhookDeliveryLog(pool);
     oauthStates = new OAuthStates(pool);
@@ -190,22 +175,63 @@ public final class Components {
     return tenants;
   }
 
-  public MeetingStore store() {
-    return store;
-  }
-
   public CalendarConnections calendars() {
     return calendars;
   }
 
-  /** The OAuth callback's Google client; {@code null} when no Google client is configured. */
-  public GoogleCalendarClient google() {
-    return google;
+  /** A client of the meeting store that sends to the store instance of the calling event loop. */
+  public MeetingStore storeOnThisLoop() {
+    return new MeetingStore(vertx.eventBus());
   }
 
-  /** {@code null} when no Google client is configured: availability then knows only Convene's own meetings. */
-  public FreeBusy freeBusy() {
-    return freeBusy;
+  /** The parts of one event loop's HTTP front; made in that verticle's {@code start()}, on its loop. */
+  public OnLoop onThisLoop() {
+    return new OnLoop();
+  }
+
+  /**
+   * What one event loop's HTTP front does not share with the others: the store client sends to the store of its
+   * loop, and Google's clients keep their access tokens (and booking its busy answers) for that loop alone.
+   */
+  public final class OnLoop {
+    private final MeetingStore store = storeOnThisLoop();
+    private final GoogleCalendarClient google;
+    private final Availability availability;
+    private final BookingSlots bookingSlots;
+    private final Bookings bookings;
+
+    private OnLoop() {
+      google = config.calendar().enabled() ? new GoogleCalendarClient(vertx, config.calendar(), GOOGLE_TIMEOUT_MS) : null;
+      // Its own client: free/busy calls wait freebusy_timeout_ms, not the callback's longer timeout. Without Google,
+      // availability and booking know Convene's own meetings alone.
+      FreeBusy freeBusy = config.calendar().enabled()
+          ? new FreeBusy(vertx, calendars, new GoogleCalendarClient(vertx, config.calendar(), config.freebusyTimeoutMs()))
+          : null;
+      availability = new Availability(pool, users, freeBusy, config.minNoticeMinutes());
+      bookingSlots = new BookingSlots(pool, users, freeBusy, config.minNoticeMinutes(), config.bookingHorizonDays());
+      bookings = new Bookings(pool, store, meetingEvents, bookingSlots, manageTokens, config.publicBaseUrl());
+    }
+
+    public MeetingStore store() {
+      return store;
+    }
+
+    /** The OAuth callback's Google client; {@code null} when no Google client is configured. */
+    public GoogleCalendarClient google() {
+      return google;
+    }
+
+    public Availability availability() {
+      return availability;
+    }
+
+    public BookingSlots bookingSlots() {
+      return bookingSlots;
+    }
+
+    public Bookings bookings() {
+      return bookings;
+    }
   }
 
   public OAuthStates oauthStates() {
@@ -236,24 +262,12 @@ public final class Components {
     return users;
   }
 
-  public Availability availability() {
-    return availability;
-  }
-
   public MeetingHistory history() {
     return history;
   }
 
   public MeetingEvents meetingEvents() {
     return meetingEvents;
-  }
-
-  public BookingSlots bookingSlots() {
-    return bookingSlots;
-  }
-
-  public Bookings bookings() {
-    return bookings;
   }
 
   public Idempotency idempotency() {

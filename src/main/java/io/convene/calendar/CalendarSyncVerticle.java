@@ -33,7 +33,6 @@ public final class CalendarSyncVerticle extends VerticleBase {
 
   private final CalendarConfig config;
   private final Database database;
-  private final MeetingStore store;
   private final CalendarConnections connections;
   private CalendarSyncSql sql;
   private MeetingMirror mirror;
@@ -42,12 +41,10 @@ public final class CalendarSyncVerticle extends VerticleBase {
   private boolean wokenWhileRunning;
   private long timer = -1;
 
-  /** Its Google client is its own, with a timeout that fits the lease, and closes with this verticle. */
-  public CalendarSyncVerticle(CalendarConfig config, Database database, MeetingStore store,
-                              CalendarConnections connections) {
+  /** Its store client (for its own event loop) and Google client (which closes with it) are its own. */
+  public CalendarSyncVerticle(CalendarConfig config, Database database, CalendarConnections connections) {
     this.config = config;
     this.database = database;
-    this.store = store;
     this.connections = connections;
   }
 
@@ -56,7 +53,7 @@ public final class CalendarSyncVerticle extends VerticleBase {
     sql = new CalendarSyncSql(database.pool(vertx));
     // A request must end well inside the lease, so that no one else takes the job while it runs.
     GoogleCalendarClient google = new GoogleCalendarClient(vertx, config, Math.min(30_000L, config.leaseSeconds() * 1000L / 3));
-    mirror = new MeetingMirror(store, sql, connections,
+    mirror = new MeetingMirror(new MeetingStore(vertx.eventBus()), sql, connections,
         google, new GoogleAccessTokens(google), config);
     subscriber = PgSubscriber.subscriber(vertx, database.connectOptions())
         .reconnectPolicy(retries -> POLL_MILLIS / 6);

@@ -4,6 +4,7 @@ import io.convene.app.Components;
 import io.convene.http.ErrorRenderer;
 import io.convene.http.RequestIds;
 import io.convene.http.Responses;
+import io.convene.meeting.MeetingStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -28,10 +29,11 @@ public final class HealthVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    MeetingStore store = components.storeOnThisLoop();
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
-    router.get("/health/ready").handler(ctx -> HttpVerticle.ready(ctx, components.store(), components.readiness()));
+    router.get("/health/ready").handler(ctx -> HttpVerticle.ready(ctx, store, components.readiness()));
     ErrorRenderer errors = new ErrorRenderer(components.config().maxBodyBytes());
     router.errorHandler(404, errors);
     router.errorHandler(500, errors);

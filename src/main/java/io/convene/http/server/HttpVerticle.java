@@ -119,6 +119,7 @@ public final class HttpVerticle extends VerticleBase {
    */
   private Router router() {
     Components c = components;
+    Components.OnLoop loop = c.onThisLoop();
     Router router = Router.router(vertx);
     ErrorRenderer errors = new ErrorRenderer(config.maxBodyBytes(), TokenEndpoint.PATH);
     for (int status : ROUTER_ERRORS) {
@@ -134,33 +135,33 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(errors);
 
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
-    router.get("/health/ready").handler(ctx -> ready(ctx, c.store(), c.readiness()));
+    router.get("/health/ready").handler(ctx -> ready(ctx, loop.store(), c.readiness()));
     new AdminRoutes(c.tenants(), c.calendars(), config.adminToken(), c.failedAuthLimit()).mount(router);
     new TokenEndpoint(c.tenants(), c.accessTokens(), c.failedAuthLimit()).mount(router);
-    CalendarRoutes calendar = new CalendarRoutes(c.calendars(), c.oauthStates(), c.platformSettings(), c.google());
+    CalendarRoutes calendar = new CalendarRoutes(c.calendars(), c.oauthStates(), c.platformSettings(), loop.google());
     calendar.mountCallback(router);
 
     new TenantPipeline(c.failedAuthLimit(), c.authentication(), c.rateLimit(), c.idempotency()).mount(router);
     calendar.mount(router);
-    new PlatformRoutes(c.store(), c.tenants(), c.platformSettings(), c.webhookTargets(), config.maxAttendees())
+    new PlatformRoutes(loop.store(), c.tenants(), c.platformSettings(), c.webhookTargets(), config.maxAttendees())
         .mount(router);
     new PlatformWebhookRoutes(c.webhookEndpoints(), c.webhookLog(), c.webhookTargets()).mount(router);
     new AccountWebhookRoutes(c.webhookEndpoints(), c.webhookTargets()).mount(router);
-    new AccountsRoutes(c.store(), c.calendars(), config.maxAttendees()).mount(router);
+    new AccountsRoutes(loop.store(), c.calendars(), config.maxAttendees()).mount(router);
     new ConsoleRoutes(c.dashboard()).mount(router);
     new ApiDocs(vertx).mount(router);
     // The request log names the routes mounted before it; those after it by the prefix route that answered.
     new Observability(vertx, config, c.failedAuthLimit()).mount(router);
     new UserRoutes(c.users()).mount(router);
-    new AvailabilityRoutes(c.availability()).mount(router);
-    new AutoScheduleRoutes(c.store(), c.availability()).mount(router);
+    new AvailabilityRoutes(loop.availability()).mount(router);
+    new AutoScheduleRoutes(loop.store(), loop.availability()).mount(router);
     new HistoryRoutes(c.history()).mount(router);
     new MeetingEventRoutes(c.meetingEvents(), config.publicBaseUrl()).mount(router);
 
     if (config.publicHost() != null) {
       new PublicHost(config.publicHost()).mount(router);
     }
-    new PublicRoutes(c.meetingEvents(), c.bookingSlots(), c.bookings(), c.idempotency(), c.failedAuthLimit(),
+    new PublicRoutes(c.meetingEvents(), loop.bookingSlots(), loop.bookings(), c.idempotency(), c.failedAuthLimit(),
         c.publicRateLimit()).mount(router);
     return router;
   }
