@@ -1,26 +1,16 @@
 package io.convene;
 
-import io.convene.auth.AccessTokens;
+import io.convene.app.Components;
 import io.convene.calendar.CalendarSyncVerticle;
 import io.convene.config.ConveneConfig;
 import io.convene.db.Database;
 import io.convene.eventbus.LocalCodec;
-import io.convene.booking.ManageTokens;
-import io.convene.http.ClusterBuckets;
 import io.convene.http.server.HealthVerticle;
 import io.convene.http.server.HttpVerticle;
 import io.convene.http.Idempotency;
-import io.convene.http.FailedAuthLimiter;
-import io.convene.http.RateLimiter;
-import io.convene.http.Services;
-import io.convene.meeting.LastSeenMeetings;
 import io.convene.http.Readiness;
 import io.convene.meeting.MeetingStoreVerticle;
 import io.convene.observability.MetricsVerticle;
-import io.convene.secrets.SecretBox;
-import io.convene.secrets.SecretsCheck;
-import io.convene.tenant.CredentialCache;
-import io.convene.tenant.Tenants;
 import io.convene.tenant.Tenants.NewAccount;
 import io.convene.webhook.WebhookDeliveryVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -31,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
-import java.time.Duration;
 
 /**
  * Brings Convene up on a running Vert.x and a reachable database: migrate, bootstrap, then deploy
@@ -119,44 +108,25 @@ public final class Application {
     public Future<?> start() {
       vertx.eventBus().registerCodec(new LocalCodec());
       DeploymentOptions perEventLoop = new DeploymentOptions().setInstances(config.eventLoops());
-      RateLimiter rateLimiter = config.rateLimitPerMinute() > 0
-          ? new RateLimiter(config.rateLimitPerMinute(), config.clusterRateLimits()) : null;
-      FailedAuthLimiter failedAuth = config.authFailuresPerMinute() > 0
-          ? new FailedAuthLimiter(config.authFailuresPerMinute(), config.clusterRateLimits()) : null;
-      RateLimiter publicLimiter = config.publicRateLimitPerMinute() > 0
-          ? RateLimiter.perAddress(config.publicRateLimitPerMinute()) : null;
-      CredentialCache credentials = new CredentialCache(config.credentialCacheSize(),
-          Duration.ofSeconds(config.credentialCacheTtlSeconds()));
-      LastSeenMeetings lastSeen = new LastSeenMeetings(config.meetingCacheSize());
-      return vertx.executeBlocking(() -> {
-            database.migrate();
-            byte[] key = config.secretsKeyBytes();
-            return key != null ? new SecretBox(key) : SecretBox.fromKeyFile(config.secretsKeyFile());
-          })
-          .compose(secrets -> SecretsCheck.verify(database.pool(vertx), secrets)
-              .compose(checked -> AccessTokens.start(vertx, database.pool(vertx), secrets, config))
-              .compose(tokens -> ManageTokens.start(vertx, database.pool(vertx), secrets, config)
-                  .compose(manageTokens -> credentials.listen(vertx, database.connectOptions())
-                      .map(v -> new Services(config, database, secrets, rateLimiter, failedAuth, tokens, credentials,
-                          readiness, publicLimiter, manageTokens)))))
-          .compose(services -> (config.bootstrap() ? bootstrap(vertx, services, console) : Future.<Void>succeededFuture())
+      return Components.start(vertx, config, database, readiness)
+          .compose(c -> (config.bootstrap() ? bootstrap(c, console) : Future.<Void>succeededFuture())
               .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database, storeConnectionsPerLoop(config),
-                  lastSeen), perEventLoop))
-              .compose(id -> MetricsVerticle.deploy(vertx, services))
+                  c.lastSeen()), perEventLoop))
+              .compose(id -> MetricsVerticle.deploy(vertx, config, c.pool(), c.credentials()))
               .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
-                  ? vertx.deployVerticle(new WebhookDeliveryVerticle(config, database, services.secrets())) : Future.<String>succeededFuture(null))
+                  ? vertx.deployVerticle(new WebhookDeliveryVerticle(config, database, c.secrets(), c.webhookTargets(),
+                      c.webhookLog()))
+                  : Future.<String>succeededFuture(null))
               .compose(id -> {
                 webhookDeployment = id;
-                return config.runs(ConveneConfig.WORKER_CALENDAR) ? startCalendarSync(vertx, services) : Future.succeededFuture();
+                return config.runs(ConveneConfig.WORKER_CALENDAR) ? startCalendarSync(vertx, c) : Future.succeededFuture();
               })
               .compose(v -> config.runs(ConveneConfig.WORKER_API)
-                  ? vertx.deployVerticle(() -> new HttpVerticle(services), perEventLoop)
-                  : vertx.deployVerticle(new HealthVerticle(services)))
-              .onSuccess(id -> httpDeployment = id))
-          .onSuccess(id -> expireIdempotencyKeysHourly(vertx, database))
-          .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, rateLimiter, failedAuth))
-          .onSuccess(id -> forgetFullBucketsEveryMinute(vertx, publicLimiter, null))
-          .onSuccess(id -> ClusterBuckets.reconcileIfClusterScope(vertx, config, database.pool(vertx), rateLimiter, failedAuth));
+                  ? vertx.deployVerticle(() -> new HttpVerticle(c), perEventLoop)
+                  : vertx.deployVerticle(new HealthVerticle(c)))
+              .onSuccess(id -> httpDeployment = id)
+              .onSuccess(id -> expireIdempotencyKeysHourly(vertx, c.idempotency()))
+              .onSuccess(id -> c.keepLimits()));
     }
   }
 
@@ -166,38 +136,23 @@ public final class Application {
   }
 
   /** One sync worker per process when Google credentials are configured; else said once, here. */
-  private static Future<?> startCalendarSync(Vertx vertx, Services services) {
-    if (!services.config().calendar().enabled()) {
+  private static Future<?> startCalendarSync(Vertx vertx, Components c) {
+    if (!c.config().calendar().enabled()) {
       LOG.info("Google Calendar sync is off: set CONVENE_GOOGLE_CLIENT_ID, CONVENE_GOOGLE_CLIENT_SECRET and"
           + " CONVENE_GOOGLE_REDIRECT_URI to mirror meetings onto calendars");
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new CalendarSyncVerticle(services.config().calendar(), services.database(),
-        services.secrets()));
+    return vertx.deployVerticle(new CalendarSyncVerticle(c.config().calendar(), c.database(), c.calendars()));
   }
 
-  /** Buckets that refilled hold nothing a new one would not; dropping them bounds the memory. */
-  private static void forgetFullBucketsEveryMinute(Vertx vertx, RateLimiter rateLimiter, FailedAuthLimiter failedAuth) {
-    vertx.setPeriodic(60_000L, tick -> {
-      if (rateLimiter != null) {
-        rateLimiter.buckets().forgetFull();
-      }
-      if (failedAuth != null) {
-        failedAuth.buckets().forgetFull();
-      }
-    });
-  }
-
-  private static void expireIdempotencyKeysHourly(Vertx vertx, Database database) {
-    Idempotency idempotency = new Idempotency(database.pool(vertx));
+  private static void expireIdempotencyKeysHourly(Vertx vertx, Idempotency idempotency) {
     vertx.setPeriodic(60 * 60 * 1000L, tick -> idempotency.expireOld());
   }
 
-  private static Future<Void> bootstrap(Vertx vertx, Services services, PrintStream console) {
-    Tenants tenants = new Tenants(services.database().pool(vertx), services.credentials());
-    return tenants.bootstrapIfEmpty("Default account").map(account -> {
+  private static Future<Void> bootstrap(Components c, PrintStream console) {
+    return c.tenants().bootstrapIfEmpty("Default account").map(account -> {
       if (account != null) {
-        console.print(firstRunBanner(account, services.config()));
+        console.print(firstRunBanner(account, c.config()));
       }
       return null;
     });

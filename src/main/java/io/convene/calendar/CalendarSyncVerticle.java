@@ -6,7 +6,6 @@ import io.convene.config.CalendarConfig;
 import io.convene.db.Database;
 import io.convene.meeting.MeetingStore;
 import io.convene.outbox.Outbox;
-import io.convene.secrets.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +33,7 @@ public final class CalendarSyncVerticle extends VerticleBase {
 
   private final CalendarConfig config;
   private final Database database;
-  private final SecretBox secrets;
+  private final CalendarConnections connections;
   private CalendarSyncSql sql;
   private MeetingMirror mirror;
   private PgSubscriber subscriber;
@@ -42,19 +41,19 @@ public final class CalendarSyncVerticle extends VerticleBase {
   private boolean wokenWhileRunning;
   private long timer = -1;
 
-  public CalendarSyncVerticle(CalendarConfig config, Database database, SecretBox secrets) {
+  /** Its store client (for its own event loop) and Google client (which closes with it) are its own. */
+  public CalendarSyncVerticle(CalendarConfig config, Database database, CalendarConnections connections) {
     this.config = config;
     this.database = database;
-    this.secrets = secrets;
+    this.connections = connections;
   }
 
   @Override
   public Future<?> start() {
-    var pool = database.pool(vertx);
-    sql = new CalendarSyncSql(pool);
+    sql = new CalendarSyncSql(database.pool(vertx));
     // A request must end well inside the lease, so that no one else takes the job while it runs.
     GoogleCalendarClient google = new GoogleCalendarClient(vertx, config, Math.min(30_000L, config.leaseSeconds() * 1000L / 3));
-    mirror = new MeetingMirror(new MeetingStore(vertx.eventBus()), sql, new CalendarConnections(pool, secrets),
+    mirror = new MeetingMirror(new MeetingStore(vertx.eventBus()), sql, connections,
         google, new GoogleAccessTokens(google), config);
     subscriber = PgSubscriber.subscriber(vertx, database.connectOptions())
         .reconnectPolicy(retries -> POLL_MILLIS / 6);

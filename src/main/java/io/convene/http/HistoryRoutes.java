@@ -29,14 +29,13 @@ public final class HistoryRoutes {
 
   private final MeetingHistory history;
 
-  private HistoryRoutes(MeetingHistory history) {
+  public HistoryRoutes(MeetingHistory history) {
     this.history = history;
   }
 
-  public static void mount(Router router, MeetingHistory history) {
-    HistoryRoutes routes = new HistoryRoutes(history);
-    router.get("/v1/meetings/:meetingId/events").handler(routes::platform);
-    router.get("/v1/accounts/:accountId/meetings/:meetingId/events").handler(routes::accounts);
+  public void mount(Router router) {
+    router.get("/v1/meetings/:meetingId/events").handler(this::platform);
+    router.get("/v1/accounts/:accountId/meetings/:meetingId/events").handler(this::accounts);
   }
 
   private void platform(RoutingContext ctx) {

@@ -18,4 +18,15 @@ public record MeetingDraft(
     String notes,
     Conferencing conferencing,
     String calendarConnectionId) {
+  /** The same content with these people (the store's, with ids). */
+  MeetingDraft withPeople(List<Person> newHosts, List<Person> newAttendees) {
+    return new MeetingDraft(title, description, location, start, end, newHosts, newAttendees, notes, conferencing,
+        calendarConnectionId);
+  }
+
+  /** The same content on this calendar connection (where the insert put it). */
+  MeetingDraft withCalendarConnectionId(String connectionId) {
+    return new MeetingDraft(title, description, location, start, end, hosts, attendees, notes, conferencing,
+        connectionId);
+  }
 }

@@ -128,9 +128,8 @@ public final class MeetingSql {
     List<Person> attendees = withIds(d.attendees(), Map.of());
     Origin origin = booking == null ? new Origin(source, null, null, null)
         : new Origin(source, booking.meetingEventId(), booking.meetingEventSlug(), attendees.get(0).id());
-    Meeting draft = new Meeting(Ids.meeting(), command.accountId(), 0, d.title(), d.description(), d.location(),
-        d.start(), d.end(), withIds(d.hosts(), Map.of()), attendees, d.notes(),
-        d.conferencing(), d.calendarConnectionId(), null, 1, now, now, CalendarSync.NONE, origin);
+    Meeting draft = Meeting.create(Ids.meeting(), command.accountId(), d.withPeople(withIds(d.hosts(), Map.of()),
+        attendees), origin, now);
     Tuple params = insertParams(draft);
     MeetingEvent scheduled = MeetingEvent.scheduled(draft, source);
     if (booking != null) {
@@ -141,7 +140,7 @@ public final class MeetingSql {
     params.addValue(source).addValue(origin.meetingEventId()).addValue(origin.bookedBy());
     return sql.preparedQuery(CREATE).execute(params).map(rows -> {
       Row row = rows.iterator().next();
-      return new Changed(created(draft, row.getLong("seq"), row.getString("calendar_connection_id"))
+      return new Changed(draft.inserted(row.getLong("seq"), row.getString("calendar_connection_id"))
           .withCalendarSync(CalendarSync.fromRow(row)), Outbox.Queued.of(row));
     });
   }
@@ -245,10 +244,8 @@ public final class MeetingSql {
     Instant now = now();
     MeetingDraft d = change.apply(current);
     Map<String, String> knownIds = idsByEmail(current);
-    Meeting updated = new Meeting(current.id(), current.accountId(), current.seq(), d.title(), d.description(),
-        d.location(), d.start(), d.end(), withIds(d.hosts(), knownIds), withIds(d.attendees(), knownIds),
-        d.notes(), d.conferencing(), d.calendarConnectionId(), null, current.version() + 1,
-        current.createdAt(), now, current.calendarSync(), current.origin());
+    Meeting updated = current.changed(d.withPeople(withIds(d.hosts(), knownIds), withIds(d.attendees(), knownIds)),
+        now);
     List<MeetingEvent> events = new ArrayList<>(3);
     Meeting next = updated;
     if (!change.cancels() || !sameContent(current, updated)) {
@@ -275,7 +272,7 @@ public final class MeetingSql {
             Meeting next = cancelled(current, now());
             return Future.succeededFuture(new Planned(next, List.of(MeetingEvent.cancelled(next, MeetingEvent.SOURCE_API))));
           }
-          Meeting next = cancelled(current, new Cancellation(now(), by.by(), by.reason()));
+          Meeting next = current.cancelled(new Cancellation(now(), by.by(), by.reason()));
           MeetingEvent event = MeetingEvent.cancelled(next, by.source());
           event.data().put("message", by.message());
           return Future.succeededFuture(new Planned(next, List.of(event)));
@@ -350,21 +347,9 @@ public final class MeetingSql {
   }
 
   private static Meeting cancelled(Meeting m, Instant now) {
-    return cancelled(m, new Cancellation(now, m.accountId(), CANCEL_REASON));
+    return m.cancelled(new Cancellation(now, m.accountId(), CANCEL_REASON));
   }
 
-  private static Meeting cancelled(Meeting m, Cancellation c) {
-    return new Meeting(m.id(), m.accountId(), m.seq(), m.title(), m.description(), m.location(), m.start(), m.end(),
-        m.hosts(), m.attendees(), m.notes(), m.conferencing(), m.calendarConnectionId(), c, m.version() + 1,
-        m.createdAt(), c.at(), m.calendarSync(), m.origin());
-  }
-
-  /** The new meeting as its insert left it: its list position and the connection it landed on. */
-  private static Meeting created(Meeting m, long seq, String calendarConnectionId) {
-    return new Meeting(m.id(), m.accountId(), seq, m.title(), m.description(), m.location(), m.start(), m.end(),
-        m.hosts(), m.attendees(), m.notes(), m.conferencing(), calendarConnectionId, m.cancellation(),
-        m.version(), m.createdAt(), m.updatedAt(), m.calendarSync(), m.origin());
-  }
 
   private static boolean sameContent(Meeting a, Meeting b) {
     return a.draft().equals(b.draft());
@@ -420,16 +405,17 @@ public final class MeetingSql {
         row.getString("id"),
         row.getString("account_id"),
         row.getLong("seq"),
-        row.getString("title"),
-        row.getString("description"),
-        row.getString("location"),
-        inOffset(row.getOffsetDateTime("start_at"), row.getInteger("start_offset")),
-        inOffset(row.getOffsetDateTime("end_at"), row.getInteger("end_offset")),
-        people(row.getJsonArray("hosts")),
-        people(row.getJsonArray("attendees")),
-        row.getString("notes"),
-        Conferencing.fromJson(row.getJsonObject("conferencing")),
-        row.getString("calendar_connection_id"),
+        new MeetingDraft(
+            row.getString("title"),
+            row.getString("description"),
+            row.getString("location"),
+            inOffset(row.getOffsetDateTime("start_at"), row.getInteger("start_offset")),
+            inOffset(row.getOffsetDateTime("end_at"), row.getInteger("end_offset")),
+            people(row.getJsonArray("hosts")),
+            people(row.getJsonArray("attendees")),
+            row.getString("notes"),
+            Conferencing.fromJson(row.getJsonObject("conferencing")),
+            row.getString("calendar_connection_id")),
         cancelledAt == null ? null
             : new Cancellation(cancelledAt.toInstant(), row.getString("cancelled_by"), row.getString("cancel_reason")),
         row.getInteger("version"),

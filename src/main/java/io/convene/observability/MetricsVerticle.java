@@ -1,6 +1,5 @@
 package io.convene.observability;
 
-import io.convene.http.Services;
 import io.convene.calendar.CalendarSyncVerticle;
 import io.convene.config.ConveneConfig;
 import io.convene.metrics.EventLoopProbe;
@@ -42,23 +41,27 @@ public final class MetricsVerticle extends VerticleBase {
       + " FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= now()";
   private static final String CALENDAR = "SELECT count(*) AS backlog FROM calendar_sync_jobs";
 
-  private final Services services;
+  private final ConveneConfig config;
+  private final Pool pool;
+  private final CredentialCache credentials;
   private final MeterRegistry registry;
   private final AtomicLong dueDeliveries = new AtomicLong();
   private final AtomicLong oldestDueMillis = new AtomicLong();
   private final AtomicLong calendarBacklog = new AtomicLong();
   private final Map<String, Counter> calendarOutcomes = new ConcurrentHashMap<>();
 
-  private MetricsVerticle(Services services, MeterRegistry registry) {
-    this.services = services;
+  private MetricsVerticle(ConveneConfig config, Pool pool, CredentialCache credentials, MeterRegistry registry) {
+    this.config = config;
+    this.pool = pool;
+    this.credentials = credentials;
     this.registry = registry;
   }
 
   /** Deploys it when this Vert.x runs with metrics; the deployment id, or {@code null}. */
-  public static Future<String> deploy(Vertx vertx, Services services) {
+  public static Future<String> deploy(Vertx vertx, ConveneConfig config, Pool pool, CredentialCache credentials) {
     MeterRegistry registry = Metrics.registry(vertx);
     return registry == null ? Future.succeededFuture()
-        : vertx.deployVerticle(new MetricsVerticle(services, registry));
+        : vertx.deployVerticle(new MetricsVerticle(config, pool, credentials, registry));
   }
 
   @Override
@@ -72,17 +75,14 @@ public final class MetricsVerticle extends VerticleBase {
     Gauge.builder("convene.calendar.sync.backlog", calendarBacklog, AtomicLong::get)
         .description("Calendar sync jobs queued (due or waiting for a retry)")
         .register(registry);
-    CredentialCache credentials = services.credentials();
     FunctionCounter.builder("convene.credential.cache.lookups", credentials, CredentialCache::hits)
         .description("Credential lookups (API keys, OAuth clients) answered from memory or from the database")
         .tag("result", "hit").register(registry);
     FunctionCounter.builder("convene.credential.cache.lookups", credentials, CredentialCache::misses)
         .description("Credential lookups (API keys, OAuth clients) answered from memory or from the database")
         .tag("result", "miss").register(registry);
-    Pool pool = services.database().pool(vertx);
     vertx.eventBus().consumer(REFRESH, message -> refresh(pool).onComplete(done -> message.reply(null)));
     vertx.eventBus().<JsonObject>consumer(CalendarSyncVerticle.OUTCOMES, message -> calendarOutcome(message.body()));
-    ConveneConfig config = services.config();
     Future<?> probes = vertx.deployVerticle(() -> new EventLoopProbe(registry),
         new DeploymentOptions().setInstances(config.eventLoops()));
     Integer port = config.observability().metricsPort();

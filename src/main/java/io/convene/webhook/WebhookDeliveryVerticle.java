@@ -60,6 +60,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private final ConveneConfig config;
   private final Database database;
   private final SecretBox secrets;
+  private final WebhookTargets targets;
+  private final WebhookDeliveryLog log;
   private WebhookDeliveryQueue deliveries;
   private WebhookSender sender;
   private DeliveryMetrics metrics;
@@ -87,10 +89,14 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private Promise<Void> idle;
   private long dueTimer = -1;
 
-  public WebhookDeliveryVerticle(ConveneConfig config, Database database, SecretBox secrets) {
+  /** Its queue and its HTTP client are its own: the client closes with this verticle, after the drain. */
+  public WebhookDeliveryVerticle(ConveneConfig config, Database database, SecretBox secrets, WebhookTargets targets,
+                                 WebhookDeliveryLog log) {
     this.config = config;
     this.database = database;
     this.secrets = secrets;
+    this.targets = targets;
+    this.log = log;
   }
 
   @Override
@@ -98,11 +104,9 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     deliveries = new WebhookDeliveryQueue(database.pool(vertx));
     // Endpoints may share a receiver's address: the per-endpoint bound is kept here, not by the pool.
     metrics = DeliveryMetrics.of(vertx);
-    sender = new WebhookSender(vertx, new WebhookTargets(vertx, config.webhooksAllowInsecure()),
-        config.webhookConcurrency());
+    sender = new WebhookSender(vertx, targets, config.webhookConcurrency());
     schedule = new RetrySchedule(config.webhookRetrySchedule());
     vertx.setPeriodic(POLL_MILLIS, tick -> wake());
-    WebhookDeliveryLog log = new WebhookDeliveryLog(database.pool(vertx));
     vertx.setPeriodic(RETENTION_MILLIS, tick -> log.expire(config.webhookLogRetentionDays())
         .onFailure(e -> LOG.warn("webhook log retention failed: {}", e.getMessage())));
     subscriber = PgSubscriber.subscriber(vertx, database.connectOptions())

@@ -32,16 +32,15 @@ public final class AccountWebhookRoutes {
   private final WebhookEndpoints endpoints;
   private final WebhookTargets targets;
 
-  private AccountWebhookRoutes(WebhookEndpoints endpoints, WebhookTargets targets) {
+  public AccountWebhookRoutes(WebhookEndpoints endpoints, WebhookTargets targets) {
     this.endpoints = endpoints;
     this.targets = targets;
   }
 
-  public static void mount(Router router, WebhookEndpoints endpoints, WebhookTargets targets) {
-    AccountWebhookRoutes routes = new AccountWebhookRoutes(endpoints, targets);
-    router.post("/v1/accounts/:accountId/webhooks").handler(routes::create);
-    router.get("/v1/accounts/:accountId/webhooks").handler(routes::list);
-    router.delete("/v1/accounts/:accountId/webhooks/:webhookId").handler(routes::delete);
+  public void mount(Router router) {
+    router.post("/v1/accounts/:accountId/webhooks").handler(this::create);
+    router.get("/v1/accounts/:accountId/webhooks").handler(this::list);
+    router.delete("/v1/accounts/:accountId/webhooks/:webhookId").handler(this::delete);
   }
 
   private void create(RoutingContext ctx) {

@@ -1,7 +1,6 @@
 package io.convene.http.accounts;
 
 import io.convene.calendar.CalendarConnections;
-import io.convene.config.ConveneConfig;
 import io.convene.http.UrlEncoded;
 import io.convene.errors.ApiException;
 import io.convene.input.Fields;
@@ -39,39 +38,18 @@ public final class AccountsRoutes {
   private final CalendarConnections calendars;
   private final int maxAttendees;
 
-  private AccountsRoutes(MeetingStore store, CalendarConnections calendars, int maxAttendees) {
+  public AccountsRoutes(MeetingStore store, CalendarConnections calendars, int maxAttendees) {
     this.store = store;
     this.calendars = calendars;
     this.maxAttendees = maxAttendees;
   }
 
-  public static void mount(Router router, MeetingStore store, CalendarConnections calendars, ConveneConfig config) {
-    AccountsRoutes routes = new AccountsRoutes(store, calendars, config.maxAttendees());
-    router.get(MEETINGS).handler(routes::list);
-    router.post(MEETINGS).handler(routes::create);
-    router.get(MEETINGS + "/:meetingId").handler(routes::get);
-    router.put(MEETINGS + "/:meetingId").handler(routes::update);
-    router.put(MEETINGS + "/:meetingId/cancel").handler(routes::cancel);
-  }
-
-  /**
-   * Mounted right after authentication, before anything acts for the request (rate limits,
-   * idempotency records): the account in the path must be the one the credential acts for,
-   * whichever kind of credential it is.
-   */
-  public static void guardAccounts(Router router) {
-    router.route(ACCOUNT + "/*").handler(AccountsRoutes::requireOwnAccount);
-    // Sakari prints one path with the account segment singular (contracts-scheduling.md §B2).
-    router.route("/v1/account/:accountId/*").handler(AccountsRoutes::requireOwnAccount);
-  }
-
-  private static void requireOwnAccount(RoutingContext ctx) {
-    String accountId = ctx.pathParam("accountId");
-    if (!Tenant.of(ctx).accountId().equals(accountId)) {
-      ctx.fail(ApiException.forbidden("account_forbidden", "this credential may not act on account " + accountId));
-      return;
-    }
-    ctx.next();
+  public void mount(Router router) {
+    router.get(MEETINGS).handler(this::list);
+    router.post(MEETINGS).handler(this::create);
+    router.get(MEETINGS + "/:meetingId").handler(this::get);
+    router.put(MEETINGS + "/:meetingId").handler(this::update);
+    router.put(MEETINGS + "/:meetingId/cancel").handler(this::cancel);
   }
 
   /** Convene's own addition: the update body without {@code id}. A new meeting cannot start cancelled. */

@@ -11,6 +11,7 @@ import io.convene.tenant.Tenants;
 import io.convene.tenant.Tenants.NewAccount;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -22,22 +23,32 @@ public final class AdminRoutes {
 
   private final Tenants tenants;
   private final CalendarConnections calendars;
+  private final String adminToken;
+  private final Handler<RoutingContext> failedAuthLimit;
 
-  private AdminRoutes(Tenants tenants, CalendarConnections calendars) {
+  /** @param adminToken {@code null} when no admin token is configured: then no admin route is served */
+  public AdminRoutes(Tenants tenants, CalendarConnections calendars, String adminToken,
+                     Handler<RoutingContext> failedAuthLimit) {
     this.tenants = tenants;
     this.calendars = calendars;
+    this.adminToken = adminToken;
+    this.failedAuthLimit = failedAuthLimit;
   }
 
-  public static void mount(Router router, Tenants tenants, CalendarConnections calendars, String adminToken) {
-    AdminRoutes routes = new AdminRoutes(tenants, calendars);
+  /** Outside the {@code /v1} pipeline: the admin token alone, and bad tokens count in the failed-auth limit. */
+  public void mount(Router router) {
+    router.route("/admin/v1/*").handler(failedAuthLimit);
+    if (adminToken == null) {
+      return;
+    }
     router.route("/admin/v1/*").handler(new AdminAuthHandler(adminToken));
-    router.post("/admin/v1/accounts").handler(routes::createAccount);
-    router.get("/admin/v1/accounts").handler(routes::listAccounts);
-    router.post("/admin/v1/accounts/:accountId/api-keys").handler(routes::issueApiKey);
-    router.delete("/admin/v1/accounts/:accountId/api-keys/:keyId").handler(routes::revokeApiKey);
-    router.post("/admin/v1/accounts/:accountId/oauth-clients").handler(routes::issueOAuthClient);
-    router.delete("/admin/v1/accounts/:accountId/oauth-clients/:clientId").handler(routes::revokeOAuthClient);
-    router.post("/admin/v1/accounts/:accountId/calendar-connections").handler(routes::importCalendar);
+    router.post("/admin/v1/accounts").handler(this::createAccount);
+    router.get("/admin/v1/accounts").handler(this::listAccounts);
+    router.post("/admin/v1/accounts/:accountId/api-keys").handler(this::issueApiKey);
+    router.delete("/admin/v1/accounts/:accountId/api-keys/:keyId").handler(this::revokeApiKey);
+    router.post("/admin/v1/accounts/:accountId/oauth-clients").handler(this::issueOAuthClient);
+    router.delete("/admin/v1/accounts/:accountId/oauth-clients/:clientId").handler(this::revokeOAuthClient);
+    router.post("/admin/v1/accounts/:accountId/calendar-connections").handler(this::importCalendar);
   }
 
   /**

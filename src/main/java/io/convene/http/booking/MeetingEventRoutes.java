@@ -24,7 +24,7 @@ import java.time.ZoneId;
  * Sakari's meeting events on the Accounts surface (contracts-scheduling.md §B2): list, create, read, update (the
  * plural path and the singular one Sakari's page prints), delete and duplicate. No webhooks.
  */
-final class MeetingEventRoutes {
+public final class MeetingEventRoutes {
   static final String EVENTS = "/v1/accounts/:accountId/meetingevents";
   /** Sakari's update page prints the account segment singular; served as printed, PUT only. */
   static final String SINGULAR = "/v1/account/:accountId/meetingevents/:meetingEventId";
@@ -35,20 +35,19 @@ final class MeetingEventRoutes {
   private final MeetingEvents events;
   private final String publicBaseUrl;
 
-  private MeetingEventRoutes(MeetingEvents events, String publicBaseUrl) {
+  public MeetingEventRoutes(MeetingEvents events, String publicBaseUrl) {
     this.events = events;
     this.publicBaseUrl = publicBaseUrl;
   }
 
-  static void mount(Router router, MeetingEvents events, String publicBaseUrl) {
-    MeetingEventRoutes routes = new MeetingEventRoutes(events, publicBaseUrl);
-    router.get(EVENTS).handler(routes::list);
-    router.post(EVENTS).handler(routes::create);
-    router.get(EVENTS + "/:meetingEventId").handler(routes::get);
-    router.put(EVENTS + "/:meetingEventId").handler(routes::update);
-    router.put(SINGULAR).handler(routes::update);
-    router.delete(EVENTS + "/:meetingEventId").handler(routes::delete);
-    router.post(EVENTS + "/:meetingEventId/duplicate").handler(routes::duplicate);
+  public void mount(Router router) {
+    router.get(EVENTS).handler(this::list);
+    router.post(EVENTS).handler(this::create);
+    router.get(EVENTS + "/:meetingEventId").handler(this::get);
+    router.put(EVENTS + "/:meetingEventId").handler(this::update);
+    router.put(SINGULAR).handler(this::update);
+    router.delete(EVENTS + "/:meetingEventId").handler(this::delete);
+    router.post(EVENTS + "/:meetingEventId/duplicate").handler(this::duplicate);
   }
 
   private void list(RoutingContext ctx) {

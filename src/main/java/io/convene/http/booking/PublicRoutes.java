@@ -24,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -44,7 +45,7 @@ import java.util.TreeMap;
  * a self-service call for the tenant its token names, and their Idempotency-Keys are stored there, scoped to
  * the path.
  */
-final class PublicRoutes {
+public final class PublicRoutes {
   static final String PREFIX = "/public/v1";
   static final String EVENT = PREFIX + "/meetingevents/:slug";
   static final String MEETING = PREFIX + "/meetings/:meetingId";
@@ -63,25 +64,38 @@ final class PublicRoutes {
   private final MeetingEvents events;
   private final BookingSlots slots;
   private final Bookings bookings;
+  private final Idempotency idempotency;
+  private final Handler<RoutingContext> failedAuthLimit;
+  private final Handler<RoutingContext> rateLimit;
 
-  private PublicRoutes(MeetingEvents events, BookingSlots slots, Bookings bookings) {
+  public PublicRoutes(MeetingEvents events, BookingSlots slots, Bookings bookings, Idempotency idempotency,
+                      Handler<RoutingContext> failedAuthLimit, Handler<RoutingContext> rateLimit) {
     this.events = events;
     this.slots = slots;
     this.bookings = bookings;
+    this.idempotency = idempotency;
+    this.failedAuthLimit = failedAuthLimit;
+    this.rateLimit = rateLimit;
   }
 
-  static void mount(Router router, MeetingEvents events, BookingSlots slots, Bookings bookings, Idempotency idempotency) {
-    PublicRoutes routes = new PublicRoutes(events, slots, bookings);
-    router.get(EVENT).handler(routes::event);
-    router.get(EVENT + "/slots").handler(routes::slots);
-    router.post(EVENT + "/book").handler(routes::resolveEvent).handler(idempotency).handler(routes::book);
-    router.get(MEETING).handler(routes::verifyToken).handler(routes::read);
-    router.put(MEETING).handler(routes::verifyToken).handler(idempotency).handler(routes::reschedule);
-    router.put(MEETING + "/cancel").handler(routes::verifyToken).handler(idempotency).handler(routes::cancel);
+  /**
+   * Its own pipeline, for requests without a tenant credential: CORS, the failed-auth limit (bad manage tokens
+   * count), the per-address rate limit; idempotency only on the routes that change something.
+   */
+  public void mount(Router router) {
+    router.route(PREFIX + "/*").handler(PublicRoutes::cors);
+    router.route(PREFIX + "/*").handler(failedAuthLimit);
+    router.route(PREFIX + "/*").handler(rateLimit);
+    router.get(EVENT).handler(this::event);
+    router.get(EVENT + "/slots").handler(this::slots);
+    router.post(EVENT + "/book").handler(this::resolveEvent).handler(idempotency).handler(this::book);
+    router.get(MEETING).handler(this::verifyToken).handler(this::read);
+    router.put(MEETING).handler(this::verifyToken).handler(idempotency).handler(this::reschedule);
+    router.put(MEETING + "/cancel").handler(this::verifyToken).handler(idempotency).handler(this::cancel);
   }
 
   /** CORS for booking pages in browsers (no cookies are used); a preflight is answered here. */
-  static void cors(RoutingContext ctx) {
+  private static void cors(RoutingContext ctx) {
     ctx.response()
         .putHeader("Access-Control-Allow-Origin", "*")
         .putHeader("Access-Control-Allow-Methods", "GET, POST, PUT")

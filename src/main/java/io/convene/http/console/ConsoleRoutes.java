@@ -8,7 +8,6 @@ import io.vertx.ext.web.handler.CSPHandler;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.XFrameHandler;
-import io.vertx.sqlclient.Pool;
 
 /**
  * The developer console: static pages under {@code /console/} (from the jar's {@code console/}
@@ -18,12 +17,15 @@ import io.vertx.sqlclient.Pool;
 public final class ConsoleRoutes {
   public static final String PATH = "/console";
 
-  private ConsoleRoutes() {
+  private final PlatformDashboard dashboard;
+
+  public ConsoleRoutes(PlatformDashboard dashboard) {
+    this.dashboard = dashboard;
   }
 
-  /** Mount after the {@code /v1} auth handlers: the dashboard route relies on them. */
-  public static void mount(Router router, Pool pool) {
-    router.get(DashboardRoute.PATH).handler(new DashboardRoute(new PlatformDashboard(pool))::handle);
+  /** The dashboard call is a tenant route under {@code /v1}; the pages are public. */
+  public void mount(Router router) {
+    router.get(DashboardRoute.PATH).handler(new DashboardRoute(dashboard)::handle);
     router.get(PATH).handler(ConsoleRoutes::trailingSlash);
     router.route(PATH + "/*")
         // Scripts and styles only from the console's own files: no inline code, no other origin, no framing.

@@ -16,10 +16,13 @@ import java.util.function.Function;
  * authentication: the contract is public, like both vendors'.
  */
 public final class ApiDocs {
-  private ApiDocs() {
+  private final Vertx vertx;
+
+  public ApiDocs(Vertx vertx) {
+    this.vertx = vertx;
   }
 
-  public static void mount(Vertx vertx, Router router) {
+  public void mount(Router router) {
     Future<ApiDocument> document = vertx.executeBlocking(ApiDocument::load);
     // No index page: /docs/ would otherwise serve the webjar's own index.html, Swagger's Petstore demo.
     Future<Handler<RoutingContext>> assets = document.map(d -> StaticHandler.create(d.assets).setIndexPage("-"));

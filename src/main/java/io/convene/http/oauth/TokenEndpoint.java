@@ -10,6 +10,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -31,14 +32,18 @@ public final class TokenEndpoint {
 
   private final Tenants tenants;
   private final AccessTokens tokens;
+  private final Handler<RoutingContext> failedAuthLimit;
 
-  private TokenEndpoint(Tenants tenants, AccessTokens tokens) {
+  public TokenEndpoint(Tenants tenants, AccessTokens tokens, Handler<RoutingContext> failedAuthLimit) {
     this.tenants = tenants;
     this.tokens = tokens;
+    this.failedAuthLimit = failedAuthLimit;
   }
 
-  public static void mount(Router router, Tenants tenants, AccessTokens tokens) {
-    router.post(PATH).handler(new TokenEndpoint(tenants, tokens)::token);
+  /** Outside the {@code /v1} pipeline: the client authenticates with its secret here, and bad secrets count. */
+  public void mount(Router router) {
+    router.route(PATH).handler(failedAuthLimit);
+    router.post(PATH).handler(this::token);
   }
 
   private record Client(String id, String secret) {

@@ -43,7 +43,7 @@ import java.util.Locale;
  * {@code POST /v1/schedule} would, {@code POST /v1/meetings/{id}/reschedule} moves a meeting to it (same id).
  * Both write through the meeting store with a {@link SlotGuard}, so two callers never take one slot.
  */
-final class AutoScheduleRoutes {
+public final class AutoScheduleRoutes {
   static final List<String> CONTEXTS = List.of("warm_intro", "cold_outreach", "investor_call", "client_demo",
       "team_standup", "one_on_one", "interview", "sales_call", "strategy_session", "brainstorm", "review", "casual_chat",
       AvailabilityRoutes.URGENT);
@@ -54,15 +54,14 @@ final class AutoScheduleRoutes {
   private final MeetingStore store;
   private final Availability availability;
 
-  private AutoScheduleRoutes(MeetingStore store, Availability availability) {
+  public AutoScheduleRoutes(MeetingStore store, Availability availability) {
     this.store = store;
     this.availability = availability;
   }
 
-  static void mount(Router router, MeetingStore store, Availability availability) {
-    AutoScheduleRoutes routes = new AutoScheduleRoutes(store, availability);
-    router.post("/v1/schedule/auto").handler(routes::auto);
-    router.post("/v1/meetings/:meetingId/reschedule").handler(routes::reschedule);
+  public void mount(Router router) {
+    router.post("/v1/schedule/auto").handler(this::auto);
+    router.post("/v1/meetings/:meetingId/reschedule").handler(this::reschedule);
   }
 
   private void auto(RoutingContext ctx) {

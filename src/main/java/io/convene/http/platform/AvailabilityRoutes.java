@@ -13,7 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
 /** {@code POST /v1/availability} (contracts-scheduling.md §A6): the best mutual slots, a read although a POST. */
-final class AvailabilityRoutes {
+public final class AvailabilityRoutes {
   static final int DEFAULT_DURATION = 30;
   static final int MIN_DURATION = 15;
   static final int MAX_DURATION = 120;
@@ -22,12 +22,12 @@ final class AvailabilityRoutes {
 
   private final Availability availability;
 
-  private AvailabilityRoutes(Availability availability) {
+  public AvailabilityRoutes(Availability availability) {
     this.availability = availability;
   }
 
-  static void mount(Router router, Availability availability) {
-    router.post("/v1/availability").handler(new AvailabilityRoutes(availability)::find);
+  public void mount(Router router) {
+    router.post("/v1/availability").handler(this::find);
   }
 
   private void find(RoutingContext ctx) {

@@ -42,21 +42,24 @@ public final class CalendarRoutes {
   private final GoogleCalendarClient google;
 
   /** @param google {@code null} when no Google client is configured */
-  private CalendarRoutes(CalendarConnections connections, OAuthStates states, PlatformSettings settings,
-                         GoogleCalendarClient google) {
+  public CalendarRoutes(CalendarConnections connections, OAuthStates states, PlatformSettings settings,
+                        GoogleCalendarClient google) {
     this.connections = connections;
     this.states = states;
     this.settings = settings;
     this.google = google;
   }
 
-  static void mount(Router router, CalendarConnections connections, OAuthStates states, PlatformSettings settings,
-                    GoogleCalendarClient google) {
-    CalendarRoutes routes = new CalendarRoutes(connections, states, settings, google);
-    router.get("/v1/platform/oauth-url").handler(routes::oauthUrl);
-    router.get("/v1/calendars").handler(routes::list);
-    router.delete("/v1/calendars/:email").handler(routes::disconnect);
-    router.get(CALLBACK_PATH).handler(routes::callback);
+  /** The tenant's routes, under {@code /v1}. */
+  public void mount(Router router) {
+    router.get("/v1/platform/oauth-url").handler(this::oauthUrl);
+    router.get("/v1/calendars").handler(this::list);
+    router.delete("/v1/calendars/:email").handler(this::disconnect);
+  }
+
+  /** Google's callback: the user's browser brings no credential, the state names the tenant. */
+  public void mountCallback(Router router) {
+    router.get(CALLBACK_PATH).handler(this::callback);
   }
 
   private void oauthUrl(RoutingContext ctx) {

@@ -1,9 +1,5 @@
 package io.convene.http.platform;
 
-import io.convene.calendar.CalendarConnections;
-import io.convene.calendar.GoogleCalendarClient;
-import io.convene.calendar.OAuthStates;
-import io.convene.config.ConveneConfig;
 import io.convene.http.UrlEncoded;
 import io.convene.errors.ApiException;
 import io.convene.input.Fields;
@@ -59,8 +55,8 @@ public final class PlatformRoutes {
   private final WebhookTargets webhookTargets;
   private final int maxAttendees;
 
-  private PlatformRoutes(MeetingStore store, Tenants tenants, PlatformSettings settings, WebhookTargets webhookTargets,
-                         int maxAttendees) {
+  public PlatformRoutes(MeetingStore store, Tenants tenants, PlatformSettings settings, WebhookTargets webhookTargets,
+                        int maxAttendees) {
     this.store = store;
     this.tenants = tenants;
     this.settings = settings;
@@ -68,20 +64,15 @@ public final class PlatformRoutes {
     this.maxAttendees = maxAttendees;
   }
 
-  /** @param google {@code null} when no Google client is configured */
-  public static void mount(Router router, MeetingStore store, Tenants tenants, PlatformSettings settings,
-                           WebhookTargets webhookTargets, CalendarConnections calendars, OAuthStates oauthStates,
-                           GoogleCalendarClient google, ConveneConfig config) {
-    PlatformRoutes routes = new PlatformRoutes(store, tenants, settings, webhookTargets, config.maxAttendees());
-    CalendarRoutes.mount(router, calendars, oauthStates, settings, google);
-    router.post("/v1/schedule").handler(routes::schedule);
-    router.get("/v1/meetings").handler(routes::list);
-    router.get("/v1/meetings/:meetingId").handler(routes::get);
-    router.put("/v1/meetings/:meetingId").handler(routes::update);
-    router.delete("/v1/meetings/:meetingId").handler(routes::cancel);
-    router.get("/v1/platform/settings").handler(routes::readSettings);
-    router.put("/v1/platform/settings").handler(routes::updateSettings);
-    router.post("/v1/platform/regenerate-key").handler(routes::regenerateKey);
+  public void mount(Router router) {
+    router.post("/v1/schedule").handler(this::schedule);
+    router.get("/v1/meetings").handler(this::list);
+    router.get("/v1/meetings/:meetingId").handler(this::get);
+    router.put("/v1/meetings/:meetingId").handler(this::update);
+    router.delete("/v1/meetings/:meetingId").handler(this::cancel);
+    router.get("/v1/platform/settings").handler(this::readSettings);
+    router.put("/v1/platform/settings").handler(this::updateSettings);
+    router.post("/v1/platform/regenerate-key").handler(this::regenerateKey);
   }
 
   private void schedule(RoutingContext ctx) {

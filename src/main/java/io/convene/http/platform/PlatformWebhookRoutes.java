@@ -43,21 +43,19 @@ public final class PlatformWebhookRoutes {
   private final WebhookDeliveryLog deliveries;
   private final WebhookTargets targets;
 
-  private PlatformWebhookRoutes(WebhookEndpoints endpoints, WebhookDeliveryLog deliveries, WebhookTargets targets) {
+  public PlatformWebhookRoutes(WebhookEndpoints endpoints, WebhookDeliveryLog deliveries, WebhookTargets targets) {
     this.endpoints = endpoints;
     this.deliveries = deliveries;
     this.targets = targets;
   }
 
-  public static void mount(Router router, WebhookEndpoints endpoints, WebhookDeliveryLog deliveries,
-                           WebhookTargets targets) {
-    PlatformWebhookRoutes routes = new PlatformWebhookRoutes(endpoints, deliveries, targets);
-    router.get("/v1/platform/webhook").handler(routes::read);
-    router.put("/v1/platform/webhook").handler(routes::configure);
-    router.get("/v1/platform/webhook/logs").handler(routes::log);
-    router.post("/v1/platform/webhook/test").handler(routes::test);
-    router.get("/v1/platform/webhook/deliveries/:deliveryId").handler(routes::delivery);
-    router.post("/v1/platform/webhook/deliveries/:deliveryId/redeliver").handler(routes::redeliver);
+  public void mount(Router router) {
+    router.get("/v1/platform/webhook").handler(this::read);
+    router.put("/v1/platform/webhook").handler(this::configure);
+    router.get("/v1/platform/webhook/logs").handler(this::log);
+    router.post("/v1/platform/webhook/test").handler(this::test);
+    router.get("/v1/platform/webhook/deliveries/:deliveryId").handler(this::delivery);
+    router.post("/v1/platform/webhook/deliveries/:deliveryId/redeliver").handler(this::redeliver);
   }
 
   private void read(RoutingContext ctx) {

@@ -24,27 +24,26 @@ import java.util.List;
  * Users and their preferences (contracts-scheduling.md §A2, §A3): Convene's platform paths, Syncline's
  * {@code /v1/user/preferences} with an {@code email} naming the user, the users list and both status calls.
  */
-final class UserRoutes {
+public final class UserRoutes {
   static final int DEFAULT_PAGE = 500;
   static final int MAX_PAGE = 1000;
   private static final String CURSOR_PREFIX = "u1:";
 
   private final Users users;
 
-  private UserRoutes(Users users) {
+  public UserRoutes(Users users) {
     this.users = users;
   }
 
-  static void mount(Router router, Users users) {
-    UserRoutes routes = new UserRoutes(users);
-    router.get("/v1/platform/users").handler(routes::list);
-    router.get("/v1/platform/users/status").handler(routes::status);
-    router.get("/v1/platform/users/:email/preferences").handler(ctx -> routes.read(ctx, email(ctx.pathParam("email"))));
+  public void mount(Router router) {
+    router.get("/v1/platform/users").handler(this::list);
+    router.get("/v1/platform/users/status").handler(this::status);
+    router.get("/v1/platform/users/:email/preferences").handler(ctx -> read(ctx, email(ctx.pathParam("email"))));
     router.put("/v1/platform/users/:email/preferences").handler(ctx ->
-        routes.write(ctx, email(ctx.pathParam("email")), JsonBodies.object(ctx)));
-    router.get("/v1/user/preferences").handler(ctx -> routes.read(ctx, email(UrlEncoded.query(ctx, "email"))));
-    router.put("/v1/user/preferences").handler(routes::writeSynclineShape);
-    router.get("/v1/users/:email/status").handler(routes::olderStatus);
+        write(ctx, email(ctx.pathParam("email")), JsonBodies.object(ctx)));
+    router.get("/v1/user/preferences").handler(ctx -> read(ctx, email(UrlEncoded.query(ctx, "email"))));
+    router.put("/v1/user/preferences").handler(this::writeSynclineShape);
+    router.get("/v1/users/:email/status").handler(this::olderStatus);
   }
 
   private void read(RoutingContext ctx, String email) {

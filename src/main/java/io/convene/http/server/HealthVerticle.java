@@ -1,9 +1,9 @@
 package io.convene.http.server;
 
+import io.convene.app.Components;
 import io.convene.http.ErrorRenderer;
 import io.convene.http.RequestIds;
 import io.convene.http.Responses;
-import io.convene.http.Services;
 import io.convene.meeting.MeetingStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,31 +20,31 @@ import java.util.concurrent.TimeUnit;
  * checks every node the same way. Everything else answers 404.
  */
 public final class HealthVerticle extends VerticleBase {
-  private final Services services;
+  private final Components components;
   private HttpServer server;
 
-  public HealthVerticle(Services services) {
-    this.services = services;
+  public HealthVerticle(Components components) {
+    this.components = components;
   }
 
   @Override
   public Future<?> start() {
-    MeetingStore store = new MeetingStore(vertx.eventBus());
+    MeetingStore store = components.storeOnThisLoop();
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds());
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
-    router.get("/health/ready").handler(ctx -> HttpVerticle.ready(ctx, store, services.readiness()));
-    ErrorRenderer errors = new ErrorRenderer(services.config().maxBodyBytes());
+    router.get("/health/ready").handler(ctx -> HttpVerticle.ready(ctx, store, components.readiness()));
+    ErrorRenderer errors = new ErrorRenderer(components.config().maxBodyBytes());
     router.errorHandler(404, errors);
     router.errorHandler(500, errors);
     server = vertx.createHttpServer(new HttpServerOptions()
-            .setHost(services.config().httpHost()).setPort(services.config().httpPort()))
+            .setHost(components.config().httpHost()).setPort(components.config().httpPort()))
         .requestHandler(router);
     return server.listen();
   }
 
   @Override
   public Future<?> stop() {
-    return server.shutdown(services.config().shutdownDrainSeconds(), TimeUnit.SECONDS);
+    return server.shutdown(components.config().shutdownDrainSeconds(), TimeUnit.SECONDS);
   }
 }

@@ -1,40 +1,35 @@
 package io.convene.http.server;
 
+import io.convene.app.Components;
 import io.convene.config.ConveneConfig;
-import io.convene.auth.TenantAuthHandler;
 import io.convene.errors.ApiException;
 import io.convene.http.ErrorRenderer;
-import io.convene.http.Idempotency;
+import io.convene.http.HistoryRoutes;
 import io.convene.http.PathGuard;
 import io.convene.http.Readiness;
 import io.convene.http.RequestIds;
 import io.convene.http.Responses;
-import io.convene.http.Services;
+import io.convene.http.TenantPipeline;
 import io.convene.http.UrlEncoded;
+import io.convene.http.accounts.AccountWebhookRoutes;
 import io.convene.http.accounts.AccountsRoutes;
-import io.convene.http.booking.BookingRoutes;
-import io.convene.calendar.CalendarConnections;
-import io.convene.calendar.GoogleCalendarClient;
-import io.convene.calendar.OAuthStates;
 import io.convene.http.admin.AdminRoutes;
+import io.convene.http.booking.MeetingEventRoutes;
+import io.convene.http.booking.PublicHost;
+import io.convene.http.booking.PublicRoutes;
 import io.convene.http.console.ConsoleRoutes;
 import io.convene.http.docs.ApiDocs;
 import io.convene.http.oauth.TokenEndpoint;
-import io.convene.observability.Observability;
-import io.convene.http.accounts.AccountWebhookRoutes;
+import io.convene.http.platform.AutoScheduleRoutes;
+import io.convene.http.platform.AvailabilityRoutes;
+import io.convene.http.platform.CalendarRoutes;
 import io.convene.http.platform.PlatformRoutes;
 import io.convene.http.platform.PlatformWebhookRoutes;
-import io.convene.http.platform.SchedulingRoutes;
-import io.convene.tenant.PlatformSettings;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.sqlclient.Pool;
+import io.convene.http.platform.UserRoutes;
 import io.convene.meeting.MeetingCommand.CheckDatabase;
 import io.convene.meeting.MeetingStore;
-import io.convene.tenant.Tenants;
-import io.convene.webhook.WebhookDeliveryLog;
-import io.convene.webhook.WebhookEndpoints;
-import io.convene.webhook.WebhookTargets;
+import io.convene.observability.Observability;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -57,10 +52,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final int[] ROUTER_ERRORS = {400, 401, 403, 404, 405, 413, 415, 500};
-  /** Google's token and calendar calls made while a user waits in the OAuth callback. */
-  private static final long GOOGLE_TIMEOUT_MS = 10_000;
 
-  private final Services services;
+  private final Components components;
   private final ConveneConfig config;
   private HttpServer server;
   private Router router;
@@ -72,9 +65,9 @@ public final class HttpVerticle extends VerticleBase {
    */
   private boolean draining;
 
-  public HttpVerticle(Services services) {
-    this.services = services;
-    this.config = services.config();
+  public HttpVerticle(Components components) {
+    this.components = components;
+    this.config = components.config();
   }
 
   @Override
@@ -111,20 +104,22 @@ public final class HttpVerticle extends VerticleBase {
 
   private void closeConnectionWhileDraining(RoutingContext ctx) {
     ctx.addHeadersEndHandler(v -> {
-      if (draining || services.readiness().isStopping()) {
+      if (draining || components.readiness().isStopping()) {
         ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       }
     });
     ctx.next();
   }
 
+  /**
+   * Every route family this front serves, in the order they match: what applies to every request, the probes,
+   * the routes with their own authentication (admin, OAuth token, Google's callback), the tenant API's one
+   * pipeline and its routes under {@code /v1}, the public pages (console, docs, metrics) and the public booking
+   * surface with its own pipeline.
+   */
   private Router router() {
-    Pool pool = services.database().pool(vertx);
-    Tenants tenants = new Tenants(pool, services.credentials());
-    MeetingStore store = new MeetingStore(vertx.eventBus());
-    CalendarConnections calendars = new CalendarConnections(pool, services.secrets());
-    GoogleCalendarClient google = config.calendar().enabled()
-        ? new GoogleCalendarClient(vertx, config.calendar(), GOOGLE_TIMEOUT_MS) : null;
+    Components c = components;
+    Components.OnLoop loop = c.onThisLoop();
     Router router = Router.router(vertx);
     ErrorRenderer errors = new ErrorRenderer(config.maxBodyBytes(), TokenEndpoint.PATH);
     for (int status : ROUTER_ERRORS) {
@@ -140,37 +135,34 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(errors);
 
     router.get("/health").handler(ctx -> Responses.ok(ctx, new JsonObject().put("status", "ok")));
-    router.get("/health/ready").handler(ctx -> ready(ctx, store, services.readiness()));
-    if (services.failedAuthLimiter() != null) {
-      router.route("/admin/v1/*").handler(services.failedAuthLimiter());
-      router.route(TokenEndpoint.PATH).handler(services.failedAuthLimiter());
-      router.route("/v1/*").handler(services.failedAuthLimiter());
-    }
-    if (config.adminToken() != null) {
-      AdminRoutes.mount(router, tenants, calendars, config.adminToken());
-    }
+    router.get("/health/ready").handler(ctx -> ready(ctx, loop.store(), c.readiness()));
+    new AdminRoutes(c.tenants(), c.calendars(), config.adminToken(), c.failedAuthLimit()).mount(router);
+    new TokenEndpoint(c.tenants(), c.accessTokens(), c.failedAuthLimit()).mount(router);
+    CalendarRoutes calendar = new CalendarRoutes(c.calendars(), c.oauthStates(), c.platformSettings(), loop.google());
+    calendar.mountCallback(router);
 
-    TokenEndpoint.mount(router, tenants, services.accessTokens());
+    new TenantPipeline(c.failedAuthLimit(), c.authentication(), c.rateLimit(), c.idempotency()).mount(router);
+    calendar.mount(router);
+    new PlatformRoutes(loop.store(), c.tenants(), c.platformSettings(), c.webhookTargets(), config.maxAttendees())
+        .mount(router);
+    new PlatformWebhookRoutes(c.webhookEndpoints(), c.webhookLog(), c.webhookTargets()).mount(router);
+    new AccountWebhookRoutes(c.webhookEndpoints(), c.webhookTargets()).mount(router);
+    new AccountsRoutes(loop.store(), c.calendars(), config.maxAttendees()).mount(router);
+    new ConsoleRoutes(c.dashboard()).mount(router);
+    new ApiDocs(vertx).mount(router);
+    // The request log names the routes mounted before it; those after it by the prefix route that answered.
+    new Observability(vertx, config, c.failedAuthLimit()).mount(router);
+    new UserRoutes(c.users()).mount(router);
+    new AvailabilityRoutes(loop.availability()).mount(router);
+    new AutoScheduleRoutes(loop.store(), loop.availability()).mount(router);
+    new HistoryRoutes(c.history()).mount(router);
+    new MeetingEventRoutes(c.meetingEvents(), config.publicBaseUrl()).mount(router);
 
-    router.route("/v1/*").handler(new TenantAuthHandler(tenants, services.accessTokens()));
-    AccountsRoutes.guardAccounts(router);
-    if (services.rateLimiter() != null) {
-      router.route("/v1/*").handler(services.rateLimiter());
+    if (config.publicHost() != null) {
+      new PublicHost(config.publicHost()).mount(router);
     }
-    router.route("/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
-        .method(HttpMethod.DELETE).handler(new Idempotency(pool, services.secrets()));
-    WebhookEndpoints webhooks = new WebhookEndpoints(pool, services.secrets());
-    WebhookTargets targets = new WebhookTargets(vertx, config.webhooksAllowInsecure());
-    PlatformRoutes.mount(router, store, tenants, new PlatformSettings(pool, webhooks), targets, calendars,
-        new OAuthStates(pool), google, config);
-    PlatformWebhookRoutes.mount(router, webhooks, new WebhookDeliveryLog(pool), targets);
-    AccountWebhookRoutes.mount(router, webhooks, targets);
-    AccountsRoutes.mount(router, store, calendars, config);
-    ConsoleRoutes.mount(router, pool);
-    ApiDocs.mount(vertx, router);
-    Observability.mount(vertx, router, services);
-    SchedulingRoutes.mount(router, vertx, pool, store, calendars, config);
-    BookingRoutes.mount(router, vertx, services, pool, store, calendars);
+    new PublicRoutes(c.meetingEvents(), loop.bookingSlots(), loop.bookings(), c.idempotency(), c.failedAuthLimit(),
+        c.publicRateLimit()).mount(router);
     return router;
   }
 
