@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -247,5 +248,24 @@ class MeetingStoreTest {
         () -> store.send(new GetMeeting(tenantA, "meet_nope")).await());
     assertEquals(Kind.NOT_FOUND, e.kind());
     assertEquals("meeting meet_nope not found", e.getMessage());
+  }
+
+  /**
+   * A reschedule moves start and end and raises the version: no index of meetings may name those columns (not
+   * even in a partial index's condition), or PostgreSQL cannot make the update HOT and every reschedule writes a
+   * new entry into every index of meetings, four of them GIN (V32, V41).
+   */
+  @Test
+  void aRescheduleIsAHotUpdate(Vertx vertx) {
+    Meeting created = create(tenantA, "Moves");
+    long hot = app.database.pool(vertx).withTransaction(conn -> conn
+        .preparedQuery("UPDATE meetings SET start_at = start_at + interval '1 hour', end_at = end_at + interval"
+            + " '1 hour', start_offset = 3600, end_offset = 3600, version = version + 1, updated_at = now()"
+            + " WHERE id = $1 AND account_id = $2")
+        .execute(Tuple.of(created.id(), tenantA))
+        .compose(updated -> conn.query("SELECT pg_stat_get_xact_tuples_hot_updated('meetings'::regclass) AS hot")
+            .execute())
+        .map(rows -> rows.iterator().next().getLong("hot"))).await();
+    assertEquals(1L, hot);
   }
 }
