@@ -3,6 +3,10 @@ package io.convene.secrets;
 import io.convene.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
@@ -53,5 +57,19 @@ public final class SealedKeys {
                 + unreadable);
           }
         });
+  }
+
+  /**
+   * The payload of a token that {@code jwt} accepts (signature, algorithm, expiry), or a failed future: the
+   * library throws, rather than fails, on some ill-typed claims (a null exp, iat or nbf).
+   */
+  public static Future<JsonObject> payload(JWTAuth jwt, String token) {
+    Future<User> authenticated;
+    try {
+      authenticated = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      authenticated = Future.failedFuture(e);
+    }
+    return authenticated.map(user -> user.attributes().getJsonObject("accessToken"));
   }
 }
