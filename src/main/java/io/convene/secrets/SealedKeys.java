@@ -30,12 +30,7 @@ public final class SealedKeys {
 
   /** Names a key without revealing it ({@code prefix} + 16 characters of a hash), so that a rotation tells tokens apart. */
   public static String keyId(String prefix, String purpose, byte[] key) {
-    byte[] digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256").digest(Buffer.buffer(purpose + ":").appendBytes(key).getBytes());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] digest = sha256(Buffer.buffer(purpose + ":").appendBytes(key).getBytes());
     return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
   }
 
@@ -71,5 +66,14 @@ public final class SealedKeys {
       authenticated = Future.failedFuture(e);
     }
     return authenticated.map(user -> user.attributes().getJsonObject("accessToken"));
+  }
+
+  /** SHA-256 of {@code bytes}: the one digest of stored credentials and of key ids. */
+  public static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -1,10 +1,10 @@
 package io.convene.tenant;
 
 import io.convene.ids.Ids;
+import io.convene.secrets.SealedKeys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Credential formats and their hashes. Keys and client secrets carry 190+ random bits, so a
@@ -62,11 +62,7 @@ public final class Secrets {
   }
 
   public static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return SealedKeys.sha256(bytes);
   }
 
   /** Constant-time in the content of both sides: compares fixed-length digests. */
