@@ -43,7 +43,12 @@ final class PlatformJson {
   }
 
   static JsonObject meeting(Meeting m) {
-    return new JsonObject()
+    return meeting(new JsonObject(), m);
+  }
+
+  /** The meeting's fields after those {@code into} has (a read's {@code success} comes first). */
+  static JsonObject meeting(JsonObject into, Meeting m) {
+    return into
         .put("meeting_id", m.id())
         .put("title", m.title())
         .put("description", m.description())

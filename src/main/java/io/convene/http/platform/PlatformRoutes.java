@@ -125,7 +125,7 @@ public final class PlatformRoutes {
   private void get(RoutingContext ctx) {
     String meetingId = ctx.pathParam("meetingId");
     store.send(new GetMeeting(Tenant.of(ctx).accountId(), meetingId))
-        .onSuccess(m -> Responses.meeting(ctx, 200, m, new JsonObject().put("success", true).mergeIn(PlatformJson.meeting(m))))
+        .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.meeting(new JsonObject().put("success", true), m)))
         .onFailure(e -> ctx.fail(failure(e, meetingId)));
   }
 
