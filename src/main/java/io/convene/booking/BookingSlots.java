@@ -90,11 +90,28 @@ public final class BookingSlots {
     return out;
   }
 
-  /** Whether {@code start} is one of the offered starts for {@code duration} (grid, times, notice, horizon). */
+  /**
+   * Whether {@code start} is one of the offered starts for {@code duration} (grid, times, notice, horizon): what
+   * {@link #candidates} would list, worked out from the intervals of the days around it instead of listing them
+   * (an all-day event in 5-minute slots has 864 a day).
+   */
   public boolean offered(BookableEvent event, int duration, Instant start, Instant now) {
-    LocalDate day = LocalDate.ofInstant(start, event.availability().zone());
-    return candidates(event, duration, day.minusDays(1), day.plusDays(1), now).stream()
-        .anyMatch(s -> s.start().equals(start));
+    if (start.isBefore(now.plus(notice)) || !start.isBefore(now.plus(horizon)) || start.getNano() != 0) {
+      return false;
+    }
+    ZoneId zone = event.availability().zone();
+    long length = duration * 60L;
+    LocalDate day = LocalDate.ofInstant(start, zone);
+    for (LocalDate d = day.minusDays(1); !d.isAfter(day.plusDays(1)); d = d.plusDays(1)) {
+      for (WeeklyTimes.Interval i : event.availability().times().get(d.getDayOfWeek())) {
+        long fromFirst = start.getEpochSecond() - SearchWindow.at(d, i.start(), zone).getEpochSecond();
+        if (fromFirst >= 0 && fromFirst % length == 0
+            && start.getEpochSecond() + length <= SearchWindow.at(d, i.end(), zone).getEpochSecond()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -138,17 +138,22 @@ public final class Bookings {
         .compose(hosts -> {
           SlotGuard locks = new SlotGuard(event.accountId(), hosts.keys(), hosts.preferences(), List.of(slot), null,
               ZoneOffset.UTC, SOURCE_BOOKING);
-          Booking booking = new Booking(event.id(), event.slug(), m -> new JsonObject()
-              .put("meeting_event_id", event.id())
-              .put("meeting_event_slug", event.slug())
-              .put("booked_by", m.attendees().get(0).email())
-              .put("rescheduleLink", link("reschedule", m, page))
-              .put("cancelLink", link("cancel", m, page)));
+          Answer answer = new Answer(m -> success(view(m, page)));
+          // The event carries the answer's links: each link signs a token, and the meeting about to be inserted
+          // makes the same view as the inserted one.
+          Booking booking = new Booking(event.id(), event.slug(), m -> {
+            JsonObject view = answer.data(m);
+            return new JsonObject()
+                .put("meeting_event_id", event.id())
+                .put("meeting_event_slug", event.slug())
+                .put("booked_by", m.attendees().get(0).email())
+                .put("rescheduleLink", view.getString("rescheduleLink"))
+                .put("cancelLink", view.getString("cancelLink"));
+          });
           MeetingDraft draft = new MeetingDraft(event.name(), event.description(), null,
               slot.start().atOffset(ZoneOffset.UTC), slot.end().atOffset(ZoneOffset.UTC), event.meetingHosts(),
               r.attendees(), r.notes(), event.connection() == null ? null : new Conferencing(GOOGLE_MEET, null),
               event.connection() == null ? null : event.connection().id());
-          Answer answer = new Answer(m -> success(view(m, page)));
           return store.send(new CreateMeeting(event.accountId(), draft, false, new BookingGuard(locks, SOURCE_BOOKING,
               booking), recorder.apply(answer))).map(m -> new Booked(m, answer.data(m), false));
         })

@@ -84,8 +84,13 @@ public final class SlotGuard implements CreateGuard, UpdateGuard {
   public Future<Slot> firstFree(SqlClient conn) {
     Instant from = slots.stream().map(Slot::start).min(Instant::compareTo).orElseThrow().minus(MARGIN);
     Instant to = slots.stream().map(Slot::end).max(Instant::compareTo).orElseThrow().plus(MARGIN);
-    return conn.preparedQuery(LOCK).execute(Tuple.tuple().addValue(accountId).addValue(keys.toArray(String[]::new)))
-        .compose(locked -> BusyTime.of(conn, accountId, keys, from, to, except))
+    // Sent together, one round trip: PostgreSQL starts the re-read (and takes its snapshot) only once the lock
+    // statement has returned, so it still sees every meeting committed by whoever held a lock before.
+    Future<?> locked = conn.preparedQuery(LOCK).execute(Tuple.tuple().addValue(accountId)
+        .addValue(keys.toArray(String[]::new)));
+    Future<Map<String, BusyTime.Meetings>> reread = BusyTime.of(conn, accountId, keys, from, to, except);
+    return Future.all(locked, reread)
+        .map(both -> reread.result())
         .map(meetings -> {
           for (Slot slot : slots) {
             if (free(slot, meetings)) {

@@ -221,7 +221,10 @@ class MeetingEventApiTest {
         new String[] {"invalid_availability", "availability.times.tue must be a list of at most 10 intervals",
             "availability.times.tue"});
     cases.put(base.copy().put("hosts", new JsonArray().add(new JsonObject().put("email", "not-an-email"))),
-        new String[] {"invalid_email", "hosts[0].email is not a valid email address", "hosts[0].email"});
+        new String[] {"invalid_field", "hosts[0].email is not a valid email address", "hosts[0].email"});
+    cases.put(base.copy().put("hosts", new JsonArray().add(new JsonObject().put("email", "dana@example.com"))
+        .add(new JsonObject().put("email", "DANA@example.com"))),
+        new String[] {"invalid_field", "hosts[1].email repeats hosts[0].email", "hosts[1].email"});
     cases.put(base.copy().put("hosts", new JsonArray()), new String[] {"host_required",
         "a meeting event needs a host: a calendar connection (its user hosts) or at least one of hosts", "hosts"});
     for (Map.Entry<JsonObject, String[]> c : cases.entrySet()) {

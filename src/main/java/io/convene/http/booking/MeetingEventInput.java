@@ -62,8 +62,21 @@ final class MeetingEventInput {
       }
       times = times(availability.getValue("times"));
     }
-    List<Person> hosts = json.getValue("hosts") == null ? List.of() : AccountsJson.people(json, "hosts", MAX_HOSTS);
+    List<Person> hosts = json.getValue("hosts") == null ? List.of() : hosts(json);
     return new Body(name, slug, description, durations, connectionId, additional, times, timezone, hosts);
+  }
+
+  /**
+   * The Person list of the Accounts API, where a bad or repeated email is {@code invalid_email} or
+   * {@code duplicate_email}; the meeting event's table (contracts-scheduling.md §B1) answers every refusal of
+   * {@code hosts} with {@code invalid_field}, naming the same field.
+   */
+  private static List<Person> hosts(JsonObject json) {
+    try {
+      return AccountsJson.people(json, "hosts", MAX_HOSTS);
+    } catch (ApiException e) {
+      throw e.status() == 400 && e.field() != null ? ApiException.invalidField(e.field(), e.getMessage()) : e;
+    }
   }
 
   /** A given slug, upper case folded. */
