@@ -7,6 +7,7 @@ import io.convene.outbox.Outbox;
 import io.convene.secrets.SecretBox;
 import io.convene.webhook.WebhookDeliveryQueue.Claimed;
 import io.convene.webhook.WebhookDeliveryQueue.Finished;
+import io.convene.webhook.WebhookDeliveryQueue.Position;
 import io.convene.webhook.WebhookDeliveryQueue.Verdict;
 import io.convene.metrics.DeliveryMetrics;
 import io.convene.webhook.WebhookSender.Outcome;
@@ -17,6 +18,7 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +36,10 @@ import java.util.concurrent.TimeUnit;
  * <p>It claims when woken: at once after a commit in this process (event bus), by {@code NOTIFY} from
  * any instance (the insert trigger on {@code webhook_deliveries}), when one of its attempts ends, at
  * the time the next retry falls due, and by a poll every {@value #POLL_MILLIS} ms, which also takes
- * over the lapsed leases of an instance that died. At most {@code webhook_concurrency} deliveries are in
+ * over the lapsed leases of an instance that died. A claim starts each endpoint's queue where this
+ * worker's last claim of it ended (its floor), so that it does not walk the index entries of finished
+ * deliveries, which stay in front until a vacuum; the poll, and leases given back, look from the start.
+ * At most {@code webhook_concurrency} deliveries are in
  * flight, at most {@code webhook_endpoint_concurrency} per endpoint. Attempts that end while a record
  * is being written are recorded together in the next transaction: one commit for many deliveries.
  *
@@ -44,6 +49,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WebhookDeliveryVerticle extends VerticleBase {
   public static final String CHANNEL = "convene_webhooks";
+  /** The payload on {@link #CHANNEL} of leases given back: behind every worker's floors, see {@link #claimedUpTo}. */
+  static final String RELEASED = "released";
+  /**
+   * After new deliveries were queued, a claim looks this far behind what it claimed last: a delivery is
+   * due from the start of the transaction that queued it, so one that commits later than this after
+   * its start is left to the full look of the next poll.
+   */
+  private static final long COMMIT_LAG_MILLIS = 1_000;
   /** The safety net, and how soon after it lapses the lease of an instance that died is taken over. */
   static final long POLL_MILLIS = 5_000;
   /** After a failed claim, a lost LISTEN connection, or due work left unclaimed: look again this soon. */
@@ -79,6 +92,24 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   /** Claimed, waiting for a free request slot of their endpoint, oldest first. */
   private final Map<String, ArrayDeque<Claimed>> queued = new HashMap<>();
   private final List<Finished> unrecorded = new ArrayList<>();
+  /**
+   * Per endpoint, the last place in its queue claimed since the last full look. A claim takes an
+   * endpoint's due deliveries in queue order, so what is still unclaimed behind this was queued by a
+   * transaction still open then, or given back, or its lease lapsed.
+   */
+  private final Map<String, Position> claimedUpTo = new HashMap<>();
+  /** How far back the next claim looks: the widest any wake-up since the last claim began asked for. */
+  private Look look = Look.EVERYWHERE;
+
+  /** Where a claim starts in each endpoint's queue. */
+  private enum Look {
+    /** Past what this worker claimed last: its own attempts ended, nothing was queued or given back. */
+    PAST_CLAIMED,
+    /** {@value #COMMIT_LAG_MILLIS} ms before that: deliveries were queued. */
+    RECENT,
+    /** From the start: on the poll, on a (re)subscribe, and after leases were given back (or lapsed). */
+    EVERYWHERE
+  }
   /** Endpoint secrets as opened, by their sealed text: opening (AES-GCM) once per secret, not per attempt. */
   private final Map<String, String> openedSecrets = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
@@ -106,14 +137,15 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     metrics = DeliveryMetrics.of(vertx);
     sender = new WebhookSender(vertx, targets, config.webhookConcurrency());
     schedule = new RetrySchedule(config.webhookRetrySchedule());
-    vertx.setPeriodic(POLL_MILLIS, tick -> wake());
+    vertx.setPeriodic(POLL_MILLIS, tick -> wake(Look.EVERYWHERE));
     vertx.setPeriodic(RETENTION_MILLIS, tick -> log.expire(config.webhookLogRetentionDays())
         .onFailure(e -> LOG.warn("webhook log retention failed: {}", e.getMessage())));
     subscriber = PgSubscriber.subscriber(vertx, database.connectOptions())
         .reconnectPolicy(retries -> AGAIN_MILLIS);
     // Notifications sent while the listening connection was down are lost: claim on every (re)subscribe.
-    subscriber.channel(CHANNEL).subscribeHandler(v -> wake()).handler(payload -> wake());
-    return vertx.eventBus().localConsumer(Outbox.WEBHOOKS_QUEUED, message -> wake()).completion()
+    subscriber.channel(CHANNEL).subscribeHandler(v -> wake(Look.EVERYWHERE))
+        .handler(payload -> wake(RELEASED.equals(payload) ? Look.EVERYWHERE : Look.RECENT));
+    return vertx.eventBus().localConsumer(Outbox.WEBHOOKS_QUEUED, message -> wake(Look.RECENT)).completion()
         .compose(v -> subscriber.connect())
         .onSuccess(v -> wake());
   }
@@ -153,6 +185,13 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     });
   }
 
+  private void wake(Look asked) {
+    if (asked.compareTo(look) > 0) {
+      look = asked;
+    }
+    wake();
+  }
+
   /** Claims as much as there is room for; wake-ups while a claim runs fold into one more claim after it. */
   private void wake() {
     if (stopping) {
@@ -169,7 +208,13 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     }
     claiming = true;
     wakeAgain = false;
-    deliveries.claim(room, PREFETCH * config.webhookEndpointConcurrency(), claimedByEndpoint(), Ids.random("lease_", 20))
+    Look looking = look;
+    look = Look.PAST_CLAIMED;
+    if (looking == Look.EVERYWHERE) {
+      claimedUpTo.clear();
+    }
+    deliveries.claim(room, PREFETCH * config.webhookEndpointConcurrency(), claimedByEndpoint(), floors(looking),
+            Ids.random("lease_", 20))
         .onComplete(claimed -> {
           claiming = false;
           if (claimed.failed()) {
@@ -180,6 +225,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
             return;
           }
           List<Claimed> batch = claimed.result();
+          batch.forEach(c -> claimedUpTo.merge(c.endpointId(), c.due(), (a, b) -> a.compareTo(b) >= 0 ? a : b));
           batch.forEach(this::enqueue);
           batch.stream().map(Claimed::endpointId).distinct().forEach(this::dispatch);
           if (wakeAgain || batch.size() == room) {
@@ -197,6 +243,16 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     }
     vertx.cancelTimer(dueTimer);
     dueTimer = vertx.setTimer(Math.max(1, Math.min(millis, POLL_MILLIS)), t -> wake());
+  }
+
+  private Map<String, Position> floors(Look looking) {
+    if (looking == Look.PAST_CLAIMED) {
+      return claimedUpTo;
+    }
+    Map<String, Position> floors = new HashMap<>();
+    claimedUpTo.forEach((endpoint, upTo) ->
+        floors.put(endpoint, new Position(upTo.at().minus(COMMIT_LAG_MILLIS, ChronoUnit.MILLIS), 0)));
+    return floors;
   }
 
   /** Per endpoint, what this worker holds of it: queued and open. */
