@@ -64,6 +64,13 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private static final long RETENTION_MILLIS = 60 * 60 * 1000L;
   /** A worker claims up to this many times an endpoint's bound of requests ahead, so that claims and records come in chunks. */
   static final int PREFETCH = 4;
+  /**
+   * While it holds deliveries, a worker whose last claim brought fewer than this waits
+   * {@value #CLAIM_SPACING_MILLIS} ms before the next: under a steady stream of changes every commit
+   * wakes it, and a claim per commit would cost PostgreSQL a transaction for each one or two deliveries.
+   */
+  private static final int SMALL_CLAIM = 8;
+  private static final long CLAIM_SPACING_MILLIS = 10;
   /** Attempts recorded in one transaction at most. */
   private static final int RECORD_BATCH = 256;
   /** Secrets held opened at most: far more endpoints than one node sends to at once. */
@@ -119,6 +126,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   };
   private Promise<Void> idle;
   private long dueTimer = -1;
+  private boolean lastClaimSmall;
+  private long spacingTimer = -1;
 
   /** Its queue and its HTTP client are its own: the client closes with this verticle, after the drain. */
   public WebhookDeliveryVerticle(ConveneConfig config, Database database, SecretBox secrets, WebhookTargets targets,
@@ -159,6 +168,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(dueTimer);
+    vertx.cancelTimer(spacingTimer);
     subscriber.close();
     List<Claimed> unsent = new ArrayList<>();
     queued.values().forEach(unsent::addAll);
@@ -206,6 +216,16 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     if (room <= 0 || (room < Math.max(1, config.webhookConcurrency() / 4) && !inFlight.isEmpty())) {
       return; // every recorded attempt wakes the worker again
     }
+    if (lastClaimSmall && !inFlight.isEmpty()) {
+      if (spacingTimer < 0) {
+        spacingTimer = vertx.setTimer(CLAIM_SPACING_MILLIS, t -> {
+          spacingTimer = -1;
+          lastClaimSmall = false;
+          wake();
+        });
+      }
+      return;
+    }
     claiming = true;
     wakeAgain = false;
     Look looking = look;
@@ -225,6 +245,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
             return;
           }
           List<Claimed> batch = claimed.result();
+          lastClaimSmall = batch.size() < SMALL_CLAIM;
           batch.forEach(c -> claimedUpTo.merge(c.endpointId(), c.due(), (a, b) -> a.compareTo(b) >= 0 ? a : b));
           batch.forEach(this::enqueue);
           batch.stream().map(Claimed::endpointId).distinct().forEach(this::dispatch);
