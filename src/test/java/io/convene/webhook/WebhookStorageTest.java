@@ -100,26 +100,13 @@ class WebhookStorageTest {
    */
   @Test
   void aClaimAfterABurstTouchesOnlyTheRowsItLeases(Vertx vertx) {
-    TestApp app = TestApp.start(vertx, Map.of("CONVENE_WORKERS", "api", "CONVENE_WEBHOOKS_ALLOW_INSECURE", "true")).await();
-    TestCalls calls = TestCalls.withKey(app, app.createAccount("Acme").await().getString("api_key"));
-    assertEquals(200, calls.put("/v1/platform/webhook", new JsonObject().put("url", "http://127.0.0.1:9/hook"))
-        .await().statusCode());
-    assertEquals(200, calls.post("/v1/schedule", WebhookDeliveryTest.SCHEDULE).await().statusCode());
-    Pool pool = app.database.pool(vertx);
+    Pool pool = endpointWithOneDelivery(vertx);
     pool.query("UPDATE webhook_deliveries SET status = 'success', next_attempt_at = NULL").execute().await();
     pool.query("ANALYZE").execute().await();
-    pool.query("WITH appended AS (INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
-        + " SELECT 'evt_burst' || g, e.account_id, e.meeting_id, e.type, 100 + g, e.data, now()"
-        + " FROM (SELECT * FROM events LIMIT 1) e, generate_series(1, 5000) g RETURNING id, account_id, type, seq),"
-        + Outbox.FAN_OUT + " SELECT count(*) FROM delivered").execute().await();
+    burstOf5000(pool);
 
-    JsonArray plan = pool.withTransaction(conn -> conn.preparedQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
-            + WebhookDeliveryQueue.CLAIM)
-        .execute(Tuple.of(128, 64, new String[0], new Integer[0], "lease_test").addValue(new OffsetDateTime[0])
-            .addValue(new Long[0]))
-        .map(rows -> (JsonArray) rows.iterator().next().getValue(0))
-        .compose(json -> conn.query("ROLLBACK").execute().map(json)))
-        .await();
+    JsonArray plan = explainClaim(pool, "ANALYZE", Tuple.of(128, 64, new String[0], new Integer[0], "lease_test")
+        .addValue(new OffsetDateTime[0]).addValue(new Long[0]));
 
     JsonObject root = plan.getJsonObject(0).getJsonObject("Plan");
     assertEquals(64, count(root, "Actual Rows"), "the claim leases the endpoint's bound");
@@ -135,16 +122,8 @@ class WebhookStorageTest {
    */
   @Test
   void aClaimPastItsFloorSkipsTheFinishedDeliveriesInFront(Vertx vertx) {
-    TestApp app = TestApp.start(vertx, Map.of("CONVENE_WORKERS", "api", "CONVENE_WEBHOOKS_ALLOW_INSECURE", "true")).await();
-    TestCalls calls = TestCalls.withKey(app, app.createAccount("Acme").await().getString("api_key"));
-    assertEquals(200, calls.put("/v1/platform/webhook", new JsonObject().put("url", "http://127.0.0.1:9/hook"))
-        .await().statusCode());
-    assertEquals(200, calls.post("/v1/schedule", WebhookDeliveryTest.SCHEDULE).await().statusCode());
-    Pool pool = app.database.pool(vertx);
-    pool.query("WITH appended AS (INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
-        + " SELECT 'evt_burst' || g, e.account_id, e.meeting_id, e.type, 100 + g, e.data, now()"
-        + " FROM (SELECT * FROM events LIMIT 1) e, generate_series(1, 5000) g RETURNING id, account_id, type, seq),"
-        + Outbox.FAN_OUT + " SELECT count(*) FROM delivered").execute().await();
+    Pool pool = endpointWithOneDelivery(vertx);
+    burstOf5000(pool);
     SqlConnection old = pool.getConnection().await();
     try {
       old.query("BEGIN ISOLATION LEVEL REPEATABLE READ").execute()
@@ -168,14 +147,37 @@ class WebhookStorageTest {
     }
   }
 
-  /** Buffers the claim's index scan read, in a transaction rolled back. */
-  private static long indexBlocksOfClaim(Pool pool, Tuple args) {
-    JsonArray plan = pool.withTransaction(conn -> conn.preparedQuery("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "
+  /** A tenant, its endpoint (never reached: no worker runs) and one meeting with its delivery. */
+  private static Pool endpointWithOneDelivery(Vertx vertx) {
+    TestApp app = TestApp.start(vertx, Map.of("CONVENE_WORKERS", "api", "CONVENE_WEBHOOKS_ALLOW_INSECURE", "true")).await();
+    TestCalls calls = TestCalls.withKey(app, app.createAccount("Acme").await().getString("api_key"));
+    assertEquals(200, calls.put("/v1/platform/webhook", new JsonObject().put("url", "http://127.0.0.1:9/hook"))
+        .await().statusCode());
+    assertEquals(200, calls.post("/v1/schedule", WebhookDeliveryTest.SCHEDULE).await().statusCode());
+    return app.database.pool(vertx);
+  }
+
+  /** 5,000 copies of the first event, queued in one statement as a change queues them. */
+  private static void burstOf5000(Pool pool) {
+    pool.query("WITH appended AS (INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
+        + " SELECT 'evt_burst' || g, e.account_id, e.meeting_id, e.type, 100 + g, e.data, now()"
+        + " FROM (SELECT * FROM events LIMIT 1) e, generate_series(1, 5000) g RETURNING id, account_id, type, seq),"
+        + Outbox.FAN_OUT + " SELECT count(*) FROM delivered").execute().await();
+  }
+
+  /** The plan of a claim run with these options, in a transaction rolled back. */
+  private static JsonArray explainClaim(Pool pool, String options, Tuple args) {
+    return pool.withTransaction(conn -> conn.preparedQuery("EXPLAIN (" + options + ", FORMAT JSON) "
             + WebhookDeliveryQueue.CLAIM)
         .execute(args)
         .map(rows -> (JsonArray) rows.iterator().next().getValue(0))
         .compose(json -> conn.query("ROLLBACK").execute().map(json)))
         .await();
+  }
+
+  /** Buffers the claim's index scan read. */
+  private static long indexBlocksOfClaim(Pool pool, Tuple args) {
+    JsonArray plan = explainClaim(pool, "ANALYZE, BUFFERS", args);
     return indexBlocks(plan.getJsonObject(0).getJsonObject("Plan"), "webhook_deliveries_endpoint_due");
   }
 
