@@ -14,7 +14,11 @@ import io.convene.webhook.WebhookSender.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +86,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private final SecretBox secrets;
   private final WebhookTargets targets;
   private final WebhookDeliveryLog log;
+  private Pool queuePool;
   private WebhookDeliveryQueue deliveries;
   private WebhookSender sender;
   private DeliveryMetrics metrics;
@@ -129,7 +134,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private boolean lastClaimSmall;
   private long spacingTimer = -1;
 
-  /** Its queue and its HTTP client are its own: the client closes with this verticle, after the drain. */
+  /** Its queue's connections and its HTTP client are its own: they close with this verticle, after the drain. */
   public WebhookDeliveryVerticle(ConveneConfig config, Database database, SecretBox secrets, WebhookTargets targets,
                                  WebhookDeliveryLog log) {
     this.config = config;
@@ -141,7 +146,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    deliveries = new WebhookDeliveryQueue(database.pool(vertx));
+    queuePool = queuePool();
+    deliveries = new WebhookDeliveryQueue(queuePool);
     // Endpoints may share a receiver's address: the per-endpoint bound is kept here, not by the pool.
     metrics = DeliveryMetrics.of(vertx);
     sender = new WebhookSender(vertx, targets, config.webhookConcurrency());
@@ -157,6 +163,17 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     return vertx.eventBus().localConsumer(Outbox.WEBHOOKS_QUEUED, message -> wake(Look.RECENT)).completion()
         .compose(v -> subscriber.connect())
         .onSuccess(v -> wake());
+  }
+
+  /**
+   * The queue's own connections (a claim, a record and a lookup at a time), on which every statement is
+   * planned for the tables as they are at that run: a plan kept from a claim on an empty queue scanned
+   * every delivery (and every event) on each claim after a burst, until the next ANALYZE.
+   */
+  private Pool queuePool() {
+    PgConnectOptions options = new PgConnectOptions(database.connectOptions()).setCachePreparedStatements(true);
+    options.addProperty("plan_cache_mode", "force_custom_plan");
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(3)).connectingTo(options).using(vertx).build();
   }
 
   /**
@@ -181,7 +198,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     return giveBack(unsent)
         .compose(v -> idle.future().timeout(config.shutdownDrainSeconds(), TimeUnit.SECONDS)
             .recover(timedOut -> giveBack(new ArrayList<>(inFlight.values()))))
-        .eventually(() -> sender.close());
+        .eventually(() -> sender.close())
+        .eventually(() -> queuePool.close());
   }
 
   private Future<Void> giveBack(List<Claimed> leased) {
