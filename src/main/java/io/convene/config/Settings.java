@@ -18,7 +18,7 @@ public final class Settings {
       Setting.string("http_host", "0.0.0.0", "address to listen on"),
       Setting.integer("http_port", 8080, 0, 65535, "port to listen on"),
       Setting.string("database_url", null, "`postgresql://user:pass@host:port/db`; when set, no embedded server is started").passwordInUrl(),
-      Setting.integer("database_pool_size", 16, 1, 1000, "connections for meeting changes, shared out between the event loops' stores (a change has a connection to itself, so that commits flush together); each loop's store also reads over a pipelined client of its own, of up to as many connections, and the rest of the API and the workers share a pool of as many more"),
+      Setting.integer("database_pool_size", 16, 1, 1000, "connections for meeting changes, shared out between the event loops' stores (a change has a connection to itself, so that commits flush together); each loop's store also reads over a pipelined client of its own, of up to as many connections, and the rest of the API and the workers share a pool of as many more (the webhook worker also claims and records over 3 connections of its own)"),
       Setting.string("data_dir", "./data", "embedded PostgreSQL (`postgres/`), its log and password, the generated secrets key"),
       Setting.string("admin_token", null, "enables the admin API under `/admin/v1` (unset: those routes answer 404)").secret(),
       Setting.integer("event_loops", null, 1, 256, "event loops; the HTTP and store verticles run one instance per loop").unset("number of cores"),

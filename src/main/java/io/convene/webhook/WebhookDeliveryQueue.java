@@ -29,7 +29,7 @@ import java.util.TreeMap;
  */
 public final class WebhookDeliveryQueue {
   /** A delivery this worker holds the lease of, with all it needs to send it. */
-  record Claimed(String id, int attempts, String accountId, String endpointId, String url, String sealedSecret,
+  record Claimed(String id, int attempts, Position due, String accountId, String endpointId, String url, String sealedSecret,
                  String sealedPreviousSecret, int timeoutSeconds, int maxRetries, String eventId, String eventType,
                  JsonObject data, OffsetDateTime eventAt, String leaseToken) {
 
@@ -43,6 +43,15 @@ public final class WebhookDeliveryQueue {
           .put("api_version", "v1")
           .put("data", data)
           .encode();
+    }
+  }
+
+  /** A delivery's place in its endpoint's queue: the claim's index order. */
+  record Position(OffsetDateTime at, long seq) implements Comparable<Position> {
+    @Override
+    public int compareTo(Position other) {
+      int byTime = at.compareTo(other.at);
+      return byTime != 0 ? byTime : Long.compare(seq, other.seq);
     }
   }
 
@@ -61,14 +70,21 @@ public final class WebhookDeliveryQueue {
   // already sends), by index, locked, skipping rows another instance is claiming; then the oldest of
   // those. Rows are locked where they are found: a second lookup of the chosen ids ("id IN (...)")
   // was planned, after statistics saw no pending rows, as a scan of every pending delivery (589 ms a
-  // claim with 30,000 waiting, when a burst follows a quiet spell).
-  static final String CLAIM = "WITH busy AS (SELECT * FROM unnest($3::text[], $4::int[]) AS b(endpoint_id, n)),"
+  // claim with 30,000 waiting, when a burst follows a quiet spell). An endpoint's floor ($6, $7) starts
+  // the scan past the index entries of deliveries finished since the last vacuum: they stay in the
+  // index, in front of the due ones, and a scan from the start walked all of them on every claim
+  // (and visited each one's row while an old snapshot kept them from being marked dead).
+  // The chosen rows are then updated where they lie (ctid): joined by id, the generic plan hashed
+  // them against a scan of every delivery.
+  static final String CLAIM = "WITH busy AS (SELECT * FROM unnest($3::text[], $4::int[], $6::timestamptz[],"
+      + " $7::bigint[]) AS b(endpoint_id, n, floor_at, floor_seq)),"
       + " picked AS ("
-      + "  SELECT c.id FROM webhook_endpoints e"
+      + "  SELECT c.ctid FROM webhook_endpoints e"
       + "  LEFT JOIN busy b ON b.endpoint_id = e.id"
       + "  CROSS JOIN LATERAL ("
-      + "   SELECT d.id, d.next_attempt_at, d.seq FROM webhook_deliveries d"
+      + "   SELECT d.ctid, d.next_attempt_at, d.seq FROM webhook_deliveries d"
       + "   WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at <= now()"
+      + "    AND (d.next_attempt_at, d.seq) > (COALESCE(b.floor_at, '-infinity'), COALESCE(b.floor_seq, 0))"
       + "    AND (d.lease_until IS NULL OR d.lease_until <= now())"
       + "   ORDER BY d.next_attempt_at, d.seq LIMIT GREATEST($2 - COALESCE(b.n, 0), 0)"
       + "   FOR UPDATE SKIP LOCKED) c"
@@ -78,15 +94,17 @@ public final class WebhookDeliveryQueue {
       + " SET lease_until = now() + make_interval(secs => " + WebhookDeliveryVerticle.PREFETCH + " * e.timeout_seconds + "
       + LEASE_MARGIN_SECONDS + "),"
       + "  lease_token = $5"
-      + " FROM picked p, webhook_endpoints e, events ev"
-      + " WHERE d.id = p.id AND e.id = d.endpoint_id AND ev.id = d.event_id"
-      + " RETURNING d.id, d.attempts, d.account_id, d.endpoint_id, e.url, e.secret,"
+      + " FROM webhook_endpoints e, events ev"
+      + " WHERE d.ctid = ANY (ARRAY(SELECT ctid FROM picked)) AND e.id = d.endpoint_id AND ev.id = d.event_id"
+      + " RETURNING d.id, d.attempts, d.next_attempt_at, d.seq, d.account_id, d.endpoint_id, e.url, e.secret,"
       + "  CASE WHEN e.previous_secret_until > now() THEN e.previous_secret END AS previous_secret,"
       + "  e.timeout_seconds, e.max_retries, ev.id AS event_id, ev.type, ev.data, ev.created_at";
-  // When the next retry falls due (by index); NULL when none will. Leases that lapse (their holder
-  // died) are found by the worker's poll, see WebhookDeliveryVerticle#POLL_MILLIS.
-  private static final String NEXT_DUE = "SELECT ceil(extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint"
-      + " FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at > now()";
+  // When the next retry falls due (by index, per endpoint); NULL when none will. Leases that lapse
+  // (their holder died) are found by the worker's poll, see WebhookDeliveryVerticle#POLL_MILLIS.
+  private static final String NEXT_DUE = "SELECT ceil(extract(epoch FROM min(n.at) - now()) * 1000)::bigint"
+      + " FROM webhook_endpoints e CROSS JOIN LATERAL (SELECT d.next_attempt_at AS at FROM webhook_deliveries d"
+      + "  WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at > now()"
+      + "  ORDER BY d.next_attempt_at LIMIT 1) n WHERE e.enabled";
   private static final String INSERT_ATTEMPTS = "INSERT INTO webhook_attempts (delivery_id, attempted_at, url,"
       + " response_code, duration_ms, error, response_snippet)"
       + " SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[])";
@@ -97,8 +115,12 @@ public final class WebhookDeliveryQueue {
       + " FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::int[], $8::text[],"
       + "  $9::timestamptz[]) AS u(id, token, status, delay_ms, url, code, duration_ms, error, started_at)"
       + " WHERE d.id = u.id AND d.lease_token = u.token RETURNING d.id";
-  private static final String RELEASE = "UPDATE webhook_deliveries d SET lease_until = NULL, lease_token = NULL"
-      + " FROM unnest($1::text[], $2::text[]) AS u(id, token) WHERE d.id = u.id AND d.lease_token = u.token";
+  // Given back deliveries are due behind the other workers' floors: the notification says so.
+  private static final String RELEASE = "WITH released AS (UPDATE webhook_deliveries d SET lease_until = NULL,"
+      + " lease_token = NULL FROM unnest($1::text[], $2::text[]) AS u(id, token)"
+      + " WHERE d.id = u.id AND d.lease_token = u.token RETURNING 1)"
+      + " SELECT pg_notify('" + WebhookDeliveryVerticle.CHANNEL + "', '" + WebhookDeliveryVerticle.RELEASED + "')"
+      + " WHERE EXISTS (SELECT 1 FROM released)";
   // The lease lapsed and another worker owns the delivery now: only count the attempt.
   private static final String COUNT_ONLY = "UPDATE webhook_deliveries SET attempts = attempts + 1 WHERE id = ANY($1)";
   private static final String FAIL_PENDING = "UPDATE webhook_deliveries SET status = 'failed', error = $2,"
@@ -113,20 +135,30 @@ public final class WebhookDeliveryQueue {
 
   /**
    * Leases up to {@code max} due deliveries of enabled endpoints, at most {@code perEndpoint} in flight
-   * per endpoint counting {@code busy} (those this worker already sends).
+   * per endpoint counting {@code busy} (those this worker already sends), and of an endpoint with a
+   * floor only those after it in its queue.
    */
-  Future<List<Claimed>> claim(int max, int perEndpoint, Map<String, Integer> busy, String leaseToken) {
-    String[] endpoints = busy.keySet().toArray(String[]::new);
+  Future<List<Claimed>> claim(int max, int perEndpoint, Map<String, Integer> busy, Map<String, Position> floors,
+                              String leaseToken) {
+    Set<String> named = new HashSet<>(busy.keySet());
+    named.addAll(floors.keySet());
+    String[] endpoints = named.toArray(String[]::new);
     Integer[] counts = new Integer[endpoints.length];
+    OffsetDateTime[] floorAt = new OffsetDateTime[endpoints.length];
+    Long[] floorSeq = new Long[endpoints.length];
     for (int i = 0; i < endpoints.length; i++) {
-      counts[i] = busy.get(endpoints[i]);
+      counts[i] = busy.getOrDefault(endpoints[i], 0);
+      Position floor = floors.get(endpoints[i]);
+      floorAt[i] = floor == null ? null : floor.at();
+      floorSeq[i] = floor == null ? null : floor.seq();
     }
     return pool.preparedQuery(CLAIM)
-        .execute(Tuple.of(max, perEndpoint, endpoints, counts, leaseToken))
+        .execute(Tuple.of(max, perEndpoint, endpoints, counts, leaseToken).addValue(floorAt).addValue(floorSeq))
         .map(rows -> {
           List<Claimed> out = new ArrayList<>(rows.size());
           for (Row row : rows) {
-            out.add(new Claimed(row.getString("id"), row.getInteger("attempts"), row.getString("account_id"),
+            out.add(new Claimed(row.getString("id"), row.getInteger("attempts"),
+                new Position(row.getOffsetDateTime("next_attempt_at"), row.getLong("seq")), row.getString("account_id"),
                 row.getString("endpoint_id"), row.getString("url"), row.getString("secret"),
                 row.getString("previous_secret"), row.getInteger("timeout_seconds"), row.getInteger("max_retries"),
                 row.getString("event_id"), row.getString("type"), (JsonObject) row.getValue("data"),

@@ -7,16 +7,22 @@ import io.convene.outbox.Outbox;
 import io.convene.secrets.SecretBox;
 import io.convene.webhook.WebhookDeliveryQueue.Claimed;
 import io.convene.webhook.WebhookDeliveryQueue.Finished;
+import io.convene.webhook.WebhookDeliveryQueue.Position;
 import io.convene.webhook.WebhookDeliveryQueue.Verdict;
 import io.convene.metrics.DeliveryMetrics;
 import io.convene.webhook.WebhookSender.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +40,10 @@ import java.util.concurrent.TimeUnit;
  * <p>It claims when woken: at once after a commit in this process (event bus), by {@code NOTIFY} from
  * any instance (the insert trigger on {@code webhook_deliveries}), when one of its attempts ends, at
  * the time the next retry falls due, and by a poll every {@value #POLL_MILLIS} ms, which also takes
- * over the lapsed leases of an instance that died. At most {@code webhook_concurrency} deliveries are in
+ * over the lapsed leases of an instance that died. A claim starts each endpoint's queue where this
+ * worker's last claim of it ended (its floor), so that it does not walk the index entries of finished
+ * deliveries, which stay in front until a vacuum; the poll, and leases given back, look from the start.
+ * At most {@code webhook_concurrency} deliveries are in
  * flight, at most {@code webhook_endpoint_concurrency} per endpoint. Attempts that end while a record
  * is being written are recorded together in the next transaction: one commit for many deliveries.
  *
@@ -44,6 +53,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class WebhookDeliveryVerticle extends VerticleBase {
   public static final String CHANNEL = "convene_webhooks";
+  /** The payload on {@link #CHANNEL} of leases given back: behind every worker's floors, see {@link #claimedUpTo}. */
+  static final String RELEASED = "released";
+  /**
+   * After new deliveries were queued, a claim looks this far behind what it claimed last: a delivery is
+   * due from the start of the transaction that queued it, so one that commits later than this after
+   * its start is left to the full look of the next poll.
+   */
+  private static final long COMMIT_LAG_MILLIS = 1_000;
   /** The safety net, and how soon after it lapses the lease of an instance that died is taken over. */
   static final long POLL_MILLIS = 5_000;
   /** After a failed claim, a lost LISTEN connection, or due work left unclaimed: look again this soon. */
@@ -51,6 +68,13 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private static final long RETENTION_MILLIS = 60 * 60 * 1000L;
   /** A worker claims up to this many times an endpoint's bound of requests ahead, so that claims and records come in chunks. */
   static final int PREFETCH = 4;
+  /**
+   * While it holds deliveries, a worker whose last claim brought fewer than this waits
+   * {@value #CLAIM_SPACING_MILLIS} ms before the next: under a steady stream of changes every commit
+   * wakes it, and a claim per commit would cost PostgreSQL a transaction for each one or two deliveries.
+   */
+  private static final int SMALL_CLAIM = 8;
+  private static final long CLAIM_SPACING_MILLIS = 10;
   /** Attempts recorded in one transaction at most. */
   private static final int RECORD_BATCH = 256;
   /** Secrets held opened at most: far more endpoints than one node sends to at once. */
@@ -62,6 +86,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private final SecretBox secrets;
   private final WebhookTargets targets;
   private final WebhookDeliveryLog log;
+  private Pool queuePool;
   private WebhookDeliveryQueue deliveries;
   private WebhookSender sender;
   private DeliveryMetrics metrics;
@@ -79,6 +104,24 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   /** Claimed, waiting for a free request slot of their endpoint, oldest first. */
   private final Map<String, ArrayDeque<Claimed>> queued = new HashMap<>();
   private final List<Finished> unrecorded = new ArrayList<>();
+  /**
+   * Per endpoint, the last place in its queue claimed since the last full look. A claim takes an
+   * endpoint's due deliveries in queue order, so what is still unclaimed behind this was queued by a
+   * transaction still open then, or given back, or its lease lapsed.
+   */
+  private final Map<String, Position> claimedUpTo = new HashMap<>();
+  /** How far back the next claim looks: the widest any wake-up since the last claim began asked for. */
+  private Look look = Look.EVERYWHERE;
+
+  /** Where a claim starts in each endpoint's queue. */
+  private enum Look {
+    /** Past what this worker claimed last: its own attempts ended, nothing was queued or given back. */
+    PAST_CLAIMED,
+    /** {@value #COMMIT_LAG_MILLIS} ms before that: deliveries were queued. */
+    RECENT,
+    /** From the start: on the poll, on a (re)subscribe, and after leases were given back (or lapsed). */
+    EVERYWHERE
+  }
   /** Endpoint secrets as opened, by their sealed text: opening (AES-GCM) once per secret, not per attempt. */
   private final Map<String, String> openedSecrets = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
@@ -88,8 +131,10 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   };
   private Promise<Void> idle;
   private long dueTimer = -1;
+  private boolean lastClaimSmall;
+  private long spacingTimer = -1;
 
-  /** Its queue and its HTTP client are its own: the client closes with this verticle, after the drain. */
+  /** Its queue's connections and its HTTP client are its own: they close with this verticle, after the drain. */
   public WebhookDeliveryVerticle(ConveneConfig config, Database database, SecretBox secrets, WebhookTargets targets,
                                  WebhookDeliveryLog log) {
     this.config = config;
@@ -101,21 +146,34 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    deliveries = new WebhookDeliveryQueue(database.pool(vertx));
+    queuePool = queuePool();
+    deliveries = new WebhookDeliveryQueue(queuePool);
     // Endpoints may share a receiver's address: the per-endpoint bound is kept here, not by the pool.
     metrics = DeliveryMetrics.of(vertx);
     sender = new WebhookSender(vertx, targets, config.webhookConcurrency());
     schedule = new RetrySchedule(config.webhookRetrySchedule());
-    vertx.setPeriodic(POLL_MILLIS, tick -> wake());
+    vertx.setPeriodic(POLL_MILLIS, tick -> wake(Look.EVERYWHERE));
     vertx.setPeriodic(RETENTION_MILLIS, tick -> log.expire(config.webhookLogRetentionDays())
         .onFailure(e -> LOG.warn("webhook log retention failed: {}", e.getMessage())));
     subscriber = PgSubscriber.subscriber(vertx, database.connectOptions())
         .reconnectPolicy(retries -> AGAIN_MILLIS);
     // Notifications sent while the listening connection was down are lost: claim on every (re)subscribe.
-    subscriber.channel(CHANNEL).subscribeHandler(v -> wake()).handler(payload -> wake());
-    return vertx.eventBus().localConsumer(Outbox.WEBHOOKS_QUEUED, message -> wake()).completion()
+    subscriber.channel(CHANNEL).subscribeHandler(v -> wake(Look.EVERYWHERE))
+        .handler(payload -> wake(RELEASED.equals(payload) ? Look.EVERYWHERE : Look.RECENT));
+    return vertx.eventBus().localConsumer(Outbox.WEBHOOKS_QUEUED, message -> wake(Look.RECENT)).completion()
         .compose(v -> subscriber.connect())
         .onSuccess(v -> wake());
+  }
+
+  /**
+   * The queue's own connections (a claim, a record and a lookup at a time), on which every statement is
+   * planned for the tables as they are at that run: a plan kept from a claim on an empty queue scanned
+   * every delivery (and every event) on each claim after a burst, until the next ANALYZE.
+   */
+  private Pool queuePool() {
+    PgConnectOptions options = new PgConnectOptions(database.connectOptions()).setCachePreparedStatements(true);
+    options.addProperty("plan_cache_mode", "force_custom_plan");
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(3)).connectingTo(options).using(vertx).build();
   }
 
   /**
@@ -127,6 +185,7 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(dueTimer);
+    vertx.cancelTimer(spacingTimer);
     subscriber.close();
     List<Claimed> unsent = new ArrayList<>();
     queued.values().forEach(unsent::addAll);
@@ -139,7 +198,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     return giveBack(unsent)
         .compose(v -> idle.future().timeout(config.shutdownDrainSeconds(), TimeUnit.SECONDS)
             .recover(timedOut -> giveBack(new ArrayList<>(inFlight.values()))))
-        .eventually(() -> sender.close());
+        .eventually(() -> sender.close())
+        .eventually(() -> queuePool.close());
   }
 
   private Future<Void> giveBack(List<Claimed> leased) {
@@ -151,6 +211,13 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
       LOG.warn("giving back webhook leases failed (they lapse instead): {}", e.getMessage());
       return Future.succeededFuture();
     });
+  }
+
+  private void wake(Look asked) {
+    if (asked.compareTo(look) > 0) {
+      look = asked;
+    }
+    wake();
   }
 
   /** Claims as much as there is room for; wake-ups while a claim runs fold into one more claim after it. */
@@ -167,9 +234,25 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     if (room <= 0 || (room < Math.max(1, config.webhookConcurrency() / 4) && !inFlight.isEmpty())) {
       return; // every recorded attempt wakes the worker again
     }
+    if (lastClaimSmall && !inFlight.isEmpty()) {
+      if (spacingTimer < 0) {
+        spacingTimer = vertx.setTimer(CLAIM_SPACING_MILLIS, t -> {
+          spacingTimer = -1;
+          lastClaimSmall = false;
+          wake();
+        });
+      }
+      return;
+    }
     claiming = true;
     wakeAgain = false;
-    deliveries.claim(room, PREFETCH * config.webhookEndpointConcurrency(), claimedByEndpoint(), Ids.random("lease_", 20))
+    Look looking = look;
+    look = Look.PAST_CLAIMED;
+    if (looking == Look.EVERYWHERE) {
+      claimedUpTo.clear();
+    }
+    deliveries.claim(room, PREFETCH * config.webhookEndpointConcurrency(), claimedByEndpoint(), floors(looking),
+            Ids.random("lease_", 20))
         .onComplete(claimed -> {
           claiming = false;
           if (claimed.failed()) {
@@ -180,6 +263,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
             return;
           }
           List<Claimed> batch = claimed.result();
+          lastClaimSmall = batch.size() < SMALL_CLAIM;
+          batch.forEach(c -> claimedUpTo.merge(c.endpointId(), c.due(), (a, b) -> a.compareTo(b) >= 0 ? a : b));
           batch.forEach(this::enqueue);
           batch.stream().map(Claimed::endpointId).distinct().forEach(this::dispatch);
           if (wakeAgain || batch.size() == room) {
@@ -197,6 +282,16 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
     }
     vertx.cancelTimer(dueTimer);
     dueTimer = vertx.setTimer(Math.max(1, Math.min(millis, POLL_MILLIS)), t -> wake());
+  }
+
+  private Map<String, Position> floors(Look looking) {
+    if (looking == Look.PAST_CLAIMED) {
+      return claimedUpTo;
+    }
+    Map<String, Position> floors = new HashMap<>();
+    claimedUpTo.forEach((endpoint, upTo) ->
+        floors.put(endpoint, new Position(upTo.at().minus(COMMIT_LAG_MILLIS, ChronoUnit.MILLIS), 0)));
+    return floors;
   }
 
   /** Per endpoint, what this worker holds of it: queued and open. */

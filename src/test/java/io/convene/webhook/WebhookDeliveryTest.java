@@ -3,6 +3,7 @@ package io.convene.webhook;
 import io.convene.Eventually;
 import io.convene.TestApp;
 import io.convene.TestCalls;
+import io.convene.outbox.Outbox;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -217,6 +219,40 @@ class WebhookDeliveryTest {
     assertEquals(List.of(500, 500, 503, 200), codes);
     assertEquals(java.util.Arrays.asList("HTTP 500", "HTTP 500", "HTTP 503", null), errors);
     assertEquals(4, receiver.requests().size());
+  }
+
+  /**
+   * Deliveries claimed together and recorded together: the attempts that failed, and only those, are
+   * tried again, and each delivery's log shows its own attempts.
+   */
+  @Test
+  void inABatchOnlyTheFailedAttemptsAreRetriedAndEachLogShowsItsOwn() {
+    Receiver receiver = receiver((n, request) -> request.response().setStatusCode(n == 1 || n == 3 ? 500 : 200).end("ok"));
+    configure(new JsonObject().put("url", receiver.url()));
+    long queued = app.database.pool(vertx).preparedQuery("WITH appended AS (INSERT INTO events"
+            + " (id, account_id, meeting_id, type, sequence, data, created_at)"
+            + " SELECT 'evt_batch' || g, $1, NULL, 'meeting.updated', NULL, jsonb_build_object('n', g), now()"
+            + " FROM generate_series(1, 6) g RETURNING id, account_id, type, seq)," + Outbox.FAN_OUT
+            + " SELECT count(*) FROM delivered")
+        .execute(Tuple.of(accountId)).await().iterator().next().getLong(0);
+    assertEquals(6, queued);
+
+    receiver.await(7);
+    Eventually.until(vertx, () -> acme.get("/v1/platform/webhook/logs?status=success").map(r ->
+        r.bodyAsJsonObject().getJsonArray("deliveries").size()), n -> n == 6);
+    Set<String> failedOnce = Set.of(receiver.requests().get(1).webhookId(), receiver.requests().get(3).webhookId());
+    assertEquals(2, failedOnce.size());
+    Map<String, Integer> sent = new HashMap<>();
+    receiver.requests().forEach(r -> sent.merge(r.webhookId(), 1, Integer::sum));
+    assertEquals(6, sent.size());
+    sent.forEach((id, times) -> assertEquals(failedOnce.contains(id) ? 2 : 1, times, id));
+
+    app.database.pool(vertx).query("SELECT id, event_id FROM webhook_deliveries").execute().await().forEach(row -> {
+      List<Integer> codes = new ArrayList<>();
+      attemptLog(row.getString("id")).forEach(a -> codes.add(((JsonObject) a).getInteger("response_code")));
+      assertEquals(failedOnce.contains(row.getString("event_id")) ? List.of(500, 200) : List.of(200), codes,
+          row.getString("event_id"));
+    });
   }
 
   /** A first attempt that succeeds is kept on the delivery's own row; the log shows it all the same. */

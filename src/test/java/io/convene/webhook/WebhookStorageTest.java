@@ -13,6 +13,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,30 +100,96 @@ class WebhookStorageTest {
    */
   @Test
   void aClaimAfterABurstTouchesOnlyTheRowsItLeases(Vertx vertx) {
-    TestApp app = TestApp.start(vertx, Map.of("CONVENE_WORKERS", "api", "CONVENE_WEBHOOKS_ALLOW_INSECURE", "true")).await();
-    TestCalls calls = TestCalls.withKey(app, app.createAccount("Acme").await().getString("api_key"));
-    assertEquals(200, calls.put("/v1/platform/webhook", new JsonObject().put("url", "http://127.0.0.1:9/hook"))
-        .await().statusCode());
-    assertEquals(200, calls.post("/v1/schedule", WebhookDeliveryTest.SCHEDULE).await().statusCode());
-    Pool pool = app.database.pool(vertx);
+    Pool pool = endpointWithOneDelivery(vertx);
     pool.query("UPDATE webhook_deliveries SET status = 'success', next_attempt_at = NULL").execute().await();
     pool.query("ANALYZE").execute().await();
-    pool.query("WITH appended AS (INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
-        + " SELECT 'evt_burst' || g, e.account_id, e.meeting_id, e.type, 100 + g, e.data, now()"
-        + " FROM (SELECT * FROM events LIMIT 1) e, generate_series(1, 5000) g RETURNING id, account_id, type, seq),"
-        + Outbox.FAN_OUT + " SELECT count(*) FROM delivered").execute().await();
+    burstOf5000(pool);
 
-    JsonArray plan = pool.withTransaction(conn -> conn.preparedQuery("EXPLAIN (ANALYZE, FORMAT JSON) "
-            + WebhookDeliveryQueue.CLAIM)
-        .execute(Tuple.of(128, 64, new String[0], new Integer[0], "lease_test"))
-        .map(rows -> (JsonArray) rows.iterator().next().getValue(0))
-        .compose(json -> conn.query("ROLLBACK").execute().map(json)))
-        .await();
+    JsonArray plan = explainClaim(pool, "ANALYZE", Tuple.of(128, 64, new String[0], new Integer[0], "lease_test")
+        .addValue(new OffsetDateTime[0]).addValue(new Long[0]));
 
     JsonObject root = plan.getJsonObject(0).getJsonObject("Plan");
     assertEquals(64, count(root, "Actual Rows"), "the claim leases the endpoint's bound");
     long touched = rowsTouched(root);
     assertTrue(touched < 1_000, "the claim touched " + touched + " rows for 64 leases: " + plan.encode());
+  }
+
+  /**
+   * The index entries of finished deliveries stay in front of the due ones until a vacuum, and while
+   * an old snapshot is open (a long report, a backup, an ANALYZE) they cannot even be marked dead: a
+   * claim that scans from the start of the queue visits the row of each one. A claim past its floor
+   * (what the worker claimed last) reads none of them. Judged by the buffers the index scan read.
+   */
+  @Test
+  void aClaimPastItsFloorSkipsTheFinishedDeliveriesInFront(Vertx vertx) {
+    Pool pool = endpointWithOneDelivery(vertx);
+    burstOf5000(pool);
+    SqlConnection old = pool.getConnection().await();
+    try {
+      old.query("BEGIN ISOLATION LEVEL REPEATABLE READ").execute()
+          .compose(v -> old.query("SELECT count(*) FROM webhook_deliveries").execute()).await();
+      Row floor = pool.query("SELECT endpoint_id, next_attempt_at, seq FROM webhook_deliveries WHERE status = 'pending'"
+          + " ORDER BY next_attempt_at, seq OFFSET 4899 LIMIT 1").execute().await().iterator().next();
+      pool.preparedQuery("UPDATE webhook_deliveries SET status = 'success', next_attempt_at = NULL"
+          + " WHERE status = 'pending' AND (next_attempt_at, seq) <= ($1, $2)")
+          .execute(Tuple.of(floor.getOffsetDateTime("next_attempt_at"), floor.getLong("seq"))).await();
+
+      String[] endpoint = {floor.getString("endpoint_id")};
+      long fromStart = indexBlocksOfClaim(pool, Tuple.of(128, 4, endpoint, new Integer[] {0}, "lease_test")
+          .addValue(new OffsetDateTime[] {null}).addValue(new Long[] {null}));
+      long pastFloor = indexBlocksOfClaim(pool, Tuple.of(128, 4, endpoint, new Integer[] {0}, "lease_test")
+          .addValue(new OffsetDateTime[] {floor.getOffsetDateTime("next_attempt_at")})
+          .addValue(new Long[] {floor.getLong("seq")}));
+      assertTrue(fromStart > 100, "from the start of the queue, a claim of 4 read " + fromStart + " blocks");
+      assertTrue(pastFloor < 20, "past its floor, a claim of 4 read " + pastFloor + " blocks");
+    } finally {
+      old.close();
+    }
+  }
+
+  /** A tenant, its endpoint (never reached: no worker runs) and one meeting with its delivery. */
+  private static Pool endpointWithOneDelivery(Vertx vertx) {
+    TestApp app = TestApp.start(vertx, Map.of("CONVENE_WORKERS", "api", "CONVENE_WEBHOOKS_ALLOW_INSECURE", "true")).await();
+    TestCalls calls = TestCalls.withKey(app, app.createAccount("Acme").await().getString("api_key"));
+    assertEquals(200, calls.put("/v1/platform/webhook", new JsonObject().put("url", "http://127.0.0.1:9/hook"))
+        .await().statusCode());
+    assertEquals(200, calls.post("/v1/schedule", WebhookDeliveryTest.SCHEDULE).await().statusCode());
+    return app.database.pool(vertx);
+  }
+
+  /** 5,000 copies of the first event, queued in one statement as a change queues them. */
+  private static void burstOf5000(Pool pool) {
+    pool.query("WITH appended AS (INSERT INTO events (id, account_id, meeting_id, type, sequence, data, created_at)"
+        + " SELECT 'evt_burst' || g, e.account_id, e.meeting_id, e.type, 100 + g, e.data, now()"
+        + " FROM (SELECT * FROM events LIMIT 1) e, generate_series(1, 5000) g RETURNING id, account_id, type, seq),"
+        + Outbox.FAN_OUT + " SELECT count(*) FROM delivered").execute().await();
+  }
+
+  /** The plan of a claim run with these options, in a transaction rolled back. */
+  private static JsonArray explainClaim(Pool pool, String options, Tuple args) {
+    return pool.withTransaction(conn -> conn.preparedQuery("EXPLAIN (" + options + ", FORMAT JSON) "
+            + WebhookDeliveryQueue.CLAIM)
+        .execute(args)
+        .map(rows -> (JsonArray) rows.iterator().next().getValue(0))
+        .compose(json -> conn.query("ROLLBACK").execute().map(json)))
+        .await();
+  }
+
+  /** Buffers the claim's index scan read. */
+  private static long indexBlocksOfClaim(Pool pool, Tuple args) {
+    JsonArray plan = explainClaim(pool, "ANALYZE, BUFFERS", args);
+    return indexBlocks(plan.getJsonObject(0).getJsonObject("Plan"), "webhook_deliveries_endpoint_due");
+  }
+
+  private static long indexBlocks(JsonObject node, String index) {
+    long blocks = index.equals(node.getString("Index Name")) ? count(node, "Shared Hit Blocks") + count(node, "Shared Read Blocks") : 0;
+    JsonArray children = node.getJsonArray("Plans");
+    if (children != null) {
+      for (int i = 0; i < children.size(); i++) {
+        blocks += indexBlocks(children.getJsonObject(i), index);
+      }
+    }
+    return blocks;
   }
 
   private static long count(JsonObject node, String key) {
