@@ -18,6 +18,7 @@ RUN apt-get update \
  && groupadd --system --gid 10001 convene \
  && useradd --system --uid 10001 --gid convene --home-dir /var/lib/convene --create-home convene
 COPY --from=build /src/target/convene.jar /opt/convene/convene.jar
+COPY conf/jvm.options /opt/convene/jvm.options
 USER convene
 WORKDIR /var/lib/convene
 ENV CONVENE_HTTP_HOST=0.0.0.0 \
@@ -26,5 +27,6 @@ ENV CONVENE_HTTP_HOST=0.0.0.0 \
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${CONVENE_HTTP_PORT}/health/ready" || exit 1
-# Exec form: java is PID 1 and gets SIGTERM directly, so shutdown hooks run.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/convene/convene.jar"]
+# Exec form: java is PID 1 and gets SIGTERM directly, so shutdown hooks run. The JVM options (a bounded heap)
+# are conf/jvm.options; mount another file over /opt/convene/jvm.options to change them.
+ENTRYPOINT ["java", "@/opt/convene/jvm.options", "-jar", "/opt/convene/convene.jar"]

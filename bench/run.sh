@@ -260,7 +260,7 @@ start_convene() { # event loops ("" = Convene's default) [label suffix, then env
   lines_before=$(wc -l <"$CONVENE_LOG")
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  env "${env_args[@]}" java ${BENCH_JAVA_OPTS:-} -jar "$JAR" >>"$CONVENE_LOG" 2>&1 &
+  env "${env_args[@]}" java "@$ROOT/conf/jvm.options" ${BENCH_JAVA_OPTS:-} -jar "$JAR" >>"$CONVENE_LOG" 2>&1 &
   CONVENE_PID=$!
   # A first start extracts PostgreSQL and runs initdb; a restart only starts it.
   if [[ $existing == true ]]; then deadline=$((SECONDS + 60)); else deadline=$((SECONDS + 240)); fi
