@@ -63,10 +63,18 @@ public record Database(PgConnectOptions connectOptions, int poolSize) {
         .setPreparedStatementCacheSqlLimit(CACHED_STATEMENT_MAX_LENGTH)
         .setPipeliningLimit(pipelined ? PgConnectOptions.DEFAULT_PIPELINING_LIMIT : 1);
     return PgBuilder.client()
-        .with(new PoolOptions().setMaxSize(connections))
+        .with(new PoolOptions().setMaxSize(connections).setName(poolName(pipelined ? "reads" : "writes")))
         .connectingTo(options)
         .using(vertx)
         .build();
+  }
+
+  /**
+   * The name a client of the calling event loop's own goes by in the pool metrics: every client's gauges
+   * need a name of their own, or all but the first are dropped (with a warning at start).
+   */
+  public String poolName(String role) {
+    return poolName() + "/" + role + "@" + Thread.currentThread().getName();
   }
 
   private String poolName() {

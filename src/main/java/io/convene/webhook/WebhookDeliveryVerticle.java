@@ -173,7 +173,8 @@ public final class WebhookDeliveryVerticle extends VerticleBase {
   private Pool queuePool() {
     PgConnectOptions options = new PgConnectOptions(database.connectOptions()).setCachePreparedStatements(true);
     options.addProperty("plan_cache_mode", "force_custom_plan");
-    return PgBuilder.pool().with(new PoolOptions().setMaxSize(3)).connectingTo(options).using(vertx).build();
+    return PgBuilder.pool().with(new PoolOptions().setMaxSize(3).setName(database.poolName("webhook-queue")))
+        .connectingTo(options).using(vertx).build();
   }
 
   /**

@@ -102,6 +102,11 @@ class MetricsTest {
       assertTrue(metrics.contains("# TYPE " + family + "\n"), "no " + family + " in\n" + metrics);
     }
     assertSample(metrics, "vertx_pool_in_use", "pool_type=\"sql\"");
+    // Every database client reports under a name of its own (one name would keep only the first one's gauges).
+    for (String client : new String[] {"/reads@vert.x-eventloop-thread-", "/writes@vert.x-eventloop-thread-",
+        "/webhook-queue@vert.x-eventloop-thread-"}) {
+      assertSample(metrics, "vertx_pool_in_use", "pool_type=\"sql\"", client);
+    }
     assertSample(metrics, "convene_event_loop_delay_seconds_count", "loop=\"vert.x-eventloop-thread-");
     assertSample(metrics, "convene_webhook_deliveries_due");
     assertSample(metrics, "convene_credential_cache_lookups_total", "result=\"hit\"");
