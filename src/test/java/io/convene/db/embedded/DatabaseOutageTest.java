@@ -27,14 +27,10 @@ class DatabaseOutageTest {
 
   @Test
   void aKilledDatabaseAnswers503ThenRecoversWithoutARestart(@TempDir Path dir) throws Exception {
-    int port = EmbeddedPostgres.freePort();
-    java.util.function.IntSupplier previous = EmbeddedPostgres.portChooser;
-    EmbeddedPostgres.portChooser = () -> port;
-    EmbeddedPostgres first = EmbeddedPostgres.start(dir);
-    EmbeddedPostgres second = null;
+    SamePortServer server = new SamePortServer(dir);
     Vertx vertx = Vertx.vertx();
     try {
-      Database database = Database.embedded(first, 4);
+      Database database = Database.embedded(server.first(), 4);
       // The API node only: what happens to the webhook worker across an outage is not what this test is about
       // (with it, closing Vert.x after the outage once took over 30 s in CI; see the issue note).
       TestApp app = TestApp.start(vertx, database, Map.of("CONVENE_WORKERS", "api")).await(60, TimeUnit.SECONDS);
@@ -49,7 +45,7 @@ class DatabaseOutageTest {
       long postmaster = Long.parseLong(Files.readAllLines(dir.resolve("postgres/postmaster.pid")).get(0).trim());
       ProcessHandle.of(postmaster).orElseThrow().destroyForcibly();
       ProcessHandle.of(postmaster).ifPresent(p -> p.onExit().join());
-      first.simulateCrashForTesting();
+      server.first().simulateCrashForTesting();
 
       long started = System.nanoTime();
       HttpResponse<Buffer> down = calls.get("/v1/meetings/" + meetingId).await(20, TimeUnit.SECONDS);
@@ -60,19 +56,15 @@ class DatabaseOutageTest {
       assertTrue(millis < 5_000, "failed fast, in " + millis + " ms");
       assertEquals(503, app.client.get("/health/ready").send().await(20, TimeUnit.SECONDS).statusCode());
 
-      second = EmbeddedPostgres.start(dir);
-      assertEquals(port, second.port());
+      server.startAgain();
       HttpResponse<Buffer> back = calls.get("/v1/meetings/" + meetingId).await(20, TimeUnit.SECONDS);
       assertEquals(200, back.statusCode(), back.bodyAsString());
       assertEquals("2025-11-26T15:00:00-08:00", back.bodyAsJsonObject().getString("start_time"),
           "the update acknowledged before the crash is there");
       assertEquals(200, calls.put("/v1/meetings/" + meetingId, reschedule).await(20, TimeUnit.SECONDS).statusCode());
     } finally {
-      EmbeddedPostgres.portChooser = previous;
       vertx.close().await(30, TimeUnit.SECONDS);
-      if (second != null) {
-        second.close();
-      }
+      server.close();
     }
   }
 }

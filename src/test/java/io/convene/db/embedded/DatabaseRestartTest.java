@@ -35,15 +35,11 @@ class DatabaseRestartTest {
 
   @Test
   void aRestartUnderMeetingTrafficAnswersOnly503sWhileItLasts(@TempDir Path dir) throws Exception {
-    int port = EmbeddedPostgres.freePort();
-    java.util.function.IntSupplier previous = EmbeddedPostgres.portChooser;
-    EmbeddedPostgres.portChooser = () -> port;
-    EmbeddedPostgres first = EmbeddedPostgres.start(dir);
-    EmbeddedPostgres second = null;
+    SamePortServer server = new SamePortServer(dir);
     Vertx vertx = Vertx.vertx();
     Traffic traffic = null;
     try {
-      TestApp app = TestApp.start(vertx, Database.embedded(first, 4), Map.of("CONVENE_WORKERS", "api"))
+      TestApp app = TestApp.start(vertx, Database.embedded(server.first(), 4), Map.of("CONVENE_WORKERS", "api"))
           .await(60, TimeUnit.SECONDS);
       TestCalls calls = TestCalls.withKey(app, app.createAccount("Acme").await().getString("api_key"));
       List<String> meetings = new ArrayList<>();
@@ -55,10 +51,9 @@ class DatabaseRestartTest {
       Traffic running = traffic;
       Eventually.until(vertx, () -> Future.succeededFuture(running.ok.get()), ok -> ok >= 50);
 
-      first.close();
+      server.first().close();
       int okBeforeRestart = traffic.ok.get();
-      second = EmbeddedPostgres.start(dir);
-      assertEquals(port, second.port());
+      server.startAgain();
       Eventually.until(vertx, () -> Future.succeededFuture(running.ok.get()), ok -> ok >= okBeforeRestart + 50);
       traffic.stop().await(20, TimeUnit.SECONDS);
 
@@ -68,15 +63,11 @@ class DatabaseRestartTest {
       assertEquals(List.of(200, 503), new ArrayList<>(statuses.keySet()), "only 200 and 503: " + statuses);
       assertEquals(0, traffic.unavailableWithoutRetryAfter.get(), "every 503 says Retry-After");
     } finally {
-      EmbeddedPostgres.portChooser = previous;
       if (traffic != null) {
         traffic.stop().await(20, TimeUnit.SECONDS);
       }
       vertx.close().await(30, TimeUnit.SECONDS);
-      if (second != null) {
-        second.close();
-      }
-      first.close();
+      server.close();
     }
   }
 
