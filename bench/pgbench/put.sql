@@ -1,8 +1,8 @@
 -- The ceiling for PUT /v1/meetings/{id} (a reschedule): what Convene runs per request, as Convene runs it.
 --   The API key is answered from the credential cache and the meeting from the last-seen meetings (no
---   statement); MeetingSql.CHANGE: one statement (autocommit) that updates the row on condition of its
---   version, appends the meeting.updated event, fans it out to the tenant's webhook endpoints and queues
---   the calendar job when the meeting has calendar work (Outbox).
+--   statement); MeetingSql.CHANGE_OFF_CALENDAR (the seeded meetings name no calendar connection and no
+--   calendar mirrors them): one statement (autocommit) that updates the row on condition of its version,
+--   appends the meeting.updated event and fans it out to the tenant's webhook endpoints (Outbox).
 -- Differences that cost the server nothing measurable: pgbench cannot know the row's version, so the
 -- condition is on the row itself and the event's sequence comes from RETURNING; the new times are computed
 -- from an integer parameter; columns that are always NULL for the seeded meetings are NULL literals
@@ -32,23 +32,6 @@ WITH changed AS (UPDATE meetings SET title = 'Bench meeting', description = NULL
   SELECT a.account_id, w.id, a.id, w.url, now() FROM appended a
   JOIN webhook_endpoints w ON w.account_id = a.account_id AND w.enabled AND a.type = ANY (w.event_types)
   ORDER BY a.seq, w.id
-  RETURNING 1),
- job AS (INSERT INTO calendar_sync_jobs (meeting_id, account_id, target_version, due_at, created_at, updated_at)
-  SELECT c.id, c.account_id, c.version, now(), now(), now() FROM changed c
-  WHERE EXISTS (SELECT 1 FROM calendar_connections k WHERE k.id = c.calendar_connection_id
-     AND k.account_id = c.account_id AND k.revoked_at IS NULL)
-    OR EXISTS (SELECT 1 FROM calendar_events s WHERE s.meeting_id = c.id)
-  ON CONFLICT (meeting_id) DO UPDATE SET
-     target_version = GREATEST(calendar_sync_jobs.target_version, EXCLUDED.target_version), updated_at = now()
-  RETURNING meeting_id, account_id),
- sync_state AS (INSERT INTO calendar_events (meeting_id, account_id, status, updated_at)
-  SELECT meeting_id, account_id, 'pending', now() FROM job
-  ON CONFLICT (meeting_id) DO UPDATE SET status = 'pending', error = NULL, updated_at = now()
-  RETURNING status, error, meet_link)
+  RETURNING 1)
 SELECT (SELECT count(*) FROM changed) AS changed, (SELECT count(*) FROM delivered) AS deliveries_queued,
-       (SELECT count(*) FROM job) AS calendar_jobs_queued,
-       (SELECT json_build_object('status', status, 'error', error, 'meet_link', meet_link) FROM sync_state)
-         AS calendar_sync,
-       (SELECT json_build_object('id', c.id, 'user_id', c.user_id, 'email', c.user_email, 'connected_at', c.connected_at)
-          FROM changed m JOIN calendar_connections c ON c.id = m.calendar_connection_id AND c.account_id = m.account_id)
-         AS calendar_connection;
+       0::bigint AS calendar_jobs_queued, NULL::json AS calendar_sync, NULL::json AS calendar_connection;

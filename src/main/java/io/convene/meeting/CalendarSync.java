@@ -11,15 +11,17 @@ import io.vertx.sqlclient.Row;
  * @param error      why it failed, else {@code null}
  * @param meetLink   the Google Meet link once Google made one; kept across reschedules
  * @param connection the calendar connection the meeting names, or {@code null}
+ * @param mirrored   whether the calendar worker keeps a mirror state for the meeting (a change queued calendar
+ *                   work for it once): then its next change has calendar work too, whatever it names
  */
-public record CalendarSync(String status, String error, String meetLink, ConnectionRef connection) {
+public record CalendarSync(String status, String error, String meetLink, ConnectionRef connection, boolean mirrored) {
   public static final String PENDING = "pending";
   public static final String SYNCED = "synced";
   public static final String FAILED = "failed";
   public static final String NOT_CONNECTED = "not_connected";
 
   /** A meeting no calendar holds. */
-  public static final CalendarSync NONE = new CalendarSync(NOT_CONNECTED, null, null, null);
+  public static final CalendarSync NONE = new CalendarSync(NOT_CONNECTED, null, null, null, false);
 
   /** {@code calendar_sync} on both surfaces: {@code {"status", "error"}}. */
   public JsonObject toJson() {
@@ -31,8 +33,8 @@ public record CalendarSync(String status, String error, String meetLink, Connect
     JsonObject sync = row.getJsonObject("calendar_sync");
     ConnectionRef connection = ConnectionRef.fromJson(row.getJsonObject("calendar_connection"));
     if (sync == null) {
-      return new CalendarSync(NOT_CONNECTED, null, null, connection);
+      return new CalendarSync(NOT_CONNECTED, null, null, connection, false);
     }
-    return new CalendarSync(sync.getString("status"), sync.getString("error"), sync.getString("meet_link"), connection);
+    return new CalendarSync(sync.getString("status"), sync.getString("error"), sync.getString("meet_link"), connection, true);
   }
 }

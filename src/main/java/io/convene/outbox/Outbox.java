@@ -81,6 +81,10 @@ public final class Outbox {
       + " (SELECT json_build_object('status', status, 'error', error, 'meet_link', meet_link) FROM sync_state)"
       + " AS calendar_sync";
 
+  /** {@link #QUEUED_COLUMNS} of a change that has no {@link #QUEUE_CALENDAR_JOB}: it queues nothing for the calendar. */
+  public static final String QUEUED_NO_CALENDAR_COLUMNS = " (SELECT count(*) FROM delivered) AS deliveries_queued,"
+      + " 0::bigint AS calendar_jobs_queued, NULL::json AS calendar_sync";
+
   private static final String APPEND_ONE = "WITH appended AS (INSERT INTO events"
       + " (id, account_id, meeting_id, type, sequence, data, created_at) VALUES ($1, $2, $3, $4, NULL, $5, $6)"
       + " RETURNING id, account_id, type, seq)," + FAN_OUT

@@ -187,6 +187,7 @@ class CalendarSyncTest {
     assertEquals(new JsonObject().put("status", "not_connected").put("error", null), read.getJsonObject("calendar_sync"));
     assertNull(read.getString("meet_link"));
     assertEquals(0, jobs(id), "no calendar work is queued");
+    assertEquals(0L, f.rows("SELECT count(*) AS n FROM calendar_events").get(0).getLong("n"), "and no mirror state");
     assertEquals(List.of(), eventRequests());
   }
 
@@ -502,6 +503,7 @@ class CalendarSyncTest {
     Meeting off = await(store.send(new GetMeeting(f.accountId(), created.id())));
     assertEquals("not_connected", off.calendarSync().status());
     assertNull(off.calendarSync().connection());
+    assertTrue(off.calendarSync().mirrored(), "read back, it still has a mirror state: its next change has calendar work");
   }
 
   @Test
