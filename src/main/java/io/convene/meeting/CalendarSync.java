@@ -30,8 +30,12 @@ public record CalendarSync(String status, String error, String meetLink, Connect
 
   /** From a row with the {@code calendar_sync} and {@code calendar_connection} columns {@link MeetingSql} selects. */
   public static CalendarSync fromRow(Row row) {
-    JsonObject sync = row.getJsonObject("calendar_sync");
-    ConnectionRef connection = ConnectionRef.fromJson(row.getJsonObject("calendar_connection"));
+    return from(row.getJsonObject("calendar_sync"), row.getJsonObject("calendar_connection"));
+  }
+
+  /** From the values of those two columns. */
+  static CalendarSync from(JsonObject sync, JsonObject connectionJson) {
+    ConnectionRef connection = ConnectionRef.fromJson(connectionJson);
     if (sync == null) {
       return new CalendarSync(NOT_CONNECTED, null, null, connection, false);
     }

@@ -3,6 +3,7 @@ package io.convene.meeting;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -101,7 +102,12 @@ public record Meeting(
   }
 
   public List<String> attendeeEmails() {
-    return attendees().stream().map(Person::email).toList();
+    List<Person> attendees = attendees();
+    List<String> emails = new ArrayList<>(attendees.size());
+    for (Person p : attendees) {
+      emails.add(p.email());
+    }
+    return emails;
   }
 
   /** The link people join by: the Google Meet link once calendar sync made one, else the one given. */

@@ -50,6 +50,7 @@ public final class MeetingSql {
       + " 'meet_link', s.meet_link) FROM calendar_events s WHERE s.meeting_id = meetings.id) AS calendar_sync"
       + ", (SELECT " + ConnectionRef.JSON + " FROM calendar_connections c"
       + " WHERE c.id = meetings.calendar_connection_id AND c.account_id = meetings.account_id) AS calendar_connection";
+  /** What a meeting is read from; {@link #fromRow} reads them by position, in this order. */
   private static final String COLUMNS = "id, account_id, seq, title, description, location, start_at, start_offset,"
       + " end_at, end_offset, hosts, attendees, notes, conferencing, calendar_connection_id, cancelled_at,"
       + " cancelled_by, cancel_reason, version, created_at, updated_at, source, meeting_event_id, booked_by,"
@@ -410,31 +411,35 @@ public final class MeetingSql {
         .addValue(m.version()).addValue(m.updatedAt().atOffset(ZoneOffset.UTC));
   }
 
+  /**
+   * A meeting from a row whose columns begin with {@link #COLUMNS}, read by position: by name, each getter
+   * searches the row's column names, which on a meeting read cost more than decoding the values.
+   */
   static Meeting fromRow(Row row) {
-    OffsetDateTime cancelledAt = row.getOffsetDateTime("cancelled_at");
+    OffsetDateTime cancelledAt = row.getOffsetDateTime(15);
     return new Meeting(
-        row.getString("id"),
-        row.getString("account_id"),
-        row.getLong("seq"),
+        row.getString(0), // id
+        row.getString(1), // account_id
+        row.getLong(2), // seq
         new MeetingDraft(
-            row.getString("title"),
-            row.getString("description"),
-            row.getString("location"),
-            inOffset(row.getOffsetDateTime("start_at"), row.getInteger("start_offset")),
-            inOffset(row.getOffsetDateTime("end_at"), row.getInteger("end_offset")),
-            people(row.getJsonArray("hosts")),
-            people(row.getJsonArray("attendees")),
-            row.getString("notes"),
-            Conferencing.fromJson(row.getJsonObject("conferencing")),
-            row.getString("calendar_connection_id")),
+            row.getString(3), // title
+            row.getString(4), // description
+            row.getString(5), // location
+            inOffset(row.getOffsetDateTime(6), row.getInteger(7)), // start_at, start_offset
+            inOffset(row.getOffsetDateTime(8), row.getInteger(9)), // end_at, end_offset
+            people(row.getJsonArray(10)), // hosts
+            people(row.getJsonArray(11)), // attendees
+            row.getString(12), // notes
+            Conferencing.fromJson(row.getJsonObject(13)),
+            row.getString(14)), // calendar_connection_id
         cancelledAt == null ? null
-            : new Cancellation(cancelledAt.toInstant(), row.getString("cancelled_by"), row.getString("cancel_reason")),
-        row.getInteger("version"),
-        row.getOffsetDateTime("created_at").toInstant(),
-        row.getOffsetDateTime("updated_at").toInstant(),
-        CalendarSync.fromRow(row),
-        new Origin(row.getString("source"), row.getString("meeting_event_id"), row.getString("meeting_event_slug"),
-            row.getString("booked_by")));
+            : new Cancellation(cancelledAt.toInstant(), row.getString(16), row.getString(17)), // cancelled_by, _reason
+        row.getInteger(18), // version
+        row.getOffsetDateTime(19).toInstant(), // created_at
+        row.getOffsetDateTime(20).toInstant(), // updated_at
+        CalendarSync.from(row.getJsonObject(25), row.getJsonObject(26)), // calendar_sync, calendar_connection
+        new Origin(row.getString(21), row.getString(22), row.getString(24), // source, meeting_event_id, _slug
+            row.getString(23))); // booked_by
   }
 
   private static OffsetDateTime inOffset(OffsetDateTime utc, int offsetSeconds) {
