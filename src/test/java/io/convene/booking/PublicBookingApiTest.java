@@ -111,6 +111,13 @@ class PublicBookingApiTest {
         400, "invalid_field", "start is required", "start");
     assertError(visitor.post(BOOK, booking("2030-03-11T10:00:00+01:00", 30)).await(), 400, "invalid_field",
         "attendees must hold the booker, and at most 9 more people", "attendees");
+    // §B5 names invalid_field for the body's fields, where the shared rules have codes of their own.
+    assertError(visitor.post(BOOK, booking("2030-03-11 10:00", 30, pat)).await(), 400, "invalid_field",
+        "start is not RFC 3339 with an offset (e.g. 2025-11-26T15:00:00-08:00)", "start");
+    assertError(visitor.post(BOOK, booking("2030-03-11T10:00:00+01:00", 30, booker("pat@"))).await(), 400,
+        "invalid_field", "attendees[0].email is not a valid email address", "attendees[0].email");
+    assertError(visitor.post(BOOK, booking("2030-03-11T10:00:00+01:00", 30, pat, booker("PAT@example.org"))).await(),
+        400, "invalid_field", "attendees[1].email repeats attendees[0].email", "attendees[1].email");
     assertError(visitor.post(BOOK, booking("2030-03-11T10:00:00+01:00", 30, pat).put("notes", "n".repeat(2001))).await(),
         400, "invalid_field", "notes must be at most 2000 characters", "notes");
     assertError(visitor.post(BOOK, booking("2030-03-11T10:00:00+01:00", 45, pat)).await(), 400, "invalid_duration",

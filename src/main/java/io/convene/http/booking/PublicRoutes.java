@@ -241,8 +241,21 @@ public final class PublicRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** §B5's body (also §B7's reschedule): {@code start, duration, attendees} required, {@code notes} optional. */
+  /**
+   * §B5's body (also §B7's reschedule): {@code start, duration, attendees} required, {@code notes} optional. The
+   * shared field rules (C1's time parser and Person list) refuse with codes of their own; §B5 names
+   * {@code invalid_field} for every refusal of a field, with the same field and message.
+   */
   private static Bookings.Request request(JsonObject json) {
+    try {
+      return fields(json);
+    } catch (ApiException e) {
+      throw e.status() == 400 && e.field() != null && !"invalid_field".equals(e.code())
+          ? ApiException.invalidField(e.field(), e.getMessage()) : e;
+    }
+  }
+
+  private static Bookings.Request fields(JsonObject json) {
     OffsetDateTime start = Fields.requiredTime(json, "start");
     int duration = Fields.requiredInt(json, "duration", 1, 1440);
     List<Person> attendees = AccountsJson.people(json, "attendees", MAX_ATTENDEES);
