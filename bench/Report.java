@@ -489,8 +489,8 @@ public class Report {
     long expected = tp.getLong("expected", 0L);
     long delivered = tr.getLong("counted", 0L);
     md.append("A local receiver (bench/WebhookReceiver.java) answers 200 at once. Drain: a backlog committed at once "
-        + "(copies of the `meeting.updated` events the PUT steps wrote, inserted in one transaction; the fan-out "
-        + "trigger makes their deliveries as for the API's), drained by the running node with the API idle, after as "
+        + "(copies of the `meeting.updated` events the PUT steps wrote, inserted with their deliveries in one transaction "
+        + "that ends with the NOTIFY Convene sends after a change), drained by the running node with the API idle, after as "
         + "many unmeasured for the JIT; deliveries/s from the first receipt to the last.\n\n");
     md.append("| Measure | Value | Target | Met |\n|---|---:|---|---|\n");
     JsonObject t1 = target(drainTarget, perS, DELIVERIES_PER_S, true, perS == null ? "—" : num(perS) + "/s",

@@ -594,7 +594,8 @@ webhook_step() {
       LIMIT $size RETURNING id, account_id, type, seq)
       INSERT INTO webhook_deliveries (account_id, endpoint_id, event_id, url, next_attempt_at)
       SELECT a.account_id, w.id, a.id, w.url, now() FROM appended a
-      JOIN webhook_endpoints w ON w.account_id = a.account_id AND w.enabled AND a.type = ANY (w.event_types)" >/dev/null
+      JOIN webhook_endpoints w ON w.account_id = a.account_id AND w.enabled AND a.type = ANY (w.event_types);
+      NOTIFY convene_webhooks" >/dev/null
     expected=$(psql_ -At -c "SELECT count(*) FROM webhook_deliveries WHERE event_id LIKE 'evt_backlog_${round}_%'")
     log "webhooks: a backlog of $expected deliveries committed ($round); draining"
     stats=$(wait_for_deliveries "$expected" 15 300)

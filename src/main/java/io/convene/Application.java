@@ -11,6 +11,7 @@ import io.convene.http.Idempotency;
 import io.convene.http.Readiness;
 import io.convene.meeting.MeetingStoreVerticle;
 import io.convene.observability.MetricsVerticle;
+import io.convene.outbox.OutboxNotifier;
 import io.convene.tenant.Tenants.NewAccount;
 import io.convene.webhook.WebhookDeliveryVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -112,6 +113,7 @@ public final class Application {
           .compose(c -> (config.bootstrap() ? bootstrap(c, console) : Future.<Void>succeededFuture())
               .compose(v -> vertx.deployVerticle(() -> new MeetingStoreVerticle(database, storeConnectionsPerLoop(config),
                   c.lastSeen()), perEventLoop))
+              .compose(id -> vertx.deployVerticle(new OutboxNotifier(c.pool())))
               .compose(id -> MetricsVerticle.deploy(vertx, config, c.pool(), c.credentials()))
               .compose(id -> config.runs(ConveneConfig.WORKER_WEBHOOKS)
                   ? vertx.deployVerticle(new WebhookDeliveryVerticle(config, database, c.secrets(), c.webhookTargets(),

@@ -26,7 +26,7 @@ import java.util.List;
 public final class CalendarSyncVerticle extends VerticleBase {
   /** Published after each job's outcome is recorded: {@code {"meeting_id", "status"}}. */
   public static final String OUTCOMES = "convene.calendar.outcome";
-  static final String CHANNEL = "convene_calendar_sync";
+  static final String CHANNEL = Outbox.CALENDAR_CHANNEL;
   private static final Logger LOG = LoggerFactory.getLogger(CalendarSyncVerticle.class);
   private static final long POLL_MILLIS = 30_000;
   private static final int BATCH = 16;

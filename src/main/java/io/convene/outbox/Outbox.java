@@ -17,10 +17,15 @@ import java.time.ZoneOffset;
  * change that causes them, and the in-process wake-ups that tell the workers there is work.
  *
  * <p>Every writer of an event goes through here, so that an event never commits without its
- * deliveries. Other instances learn of new work from the {@code NOTIFY} the delivery and job tables'
- * triggers send at commit.
+ * deliveries. Other instances learn of a change's work from the {@code NOTIFY} that {@link OutboxNotifier}
+ * sends after its commit; an event appended by {@link #append} notifies in its own transaction (those are
+ * rare, and their callers announce nothing).
  */
 public final class Outbox {
+  /** What the webhook workers of every instance listen on ({@code LISTEN}). */
+  public static final String WEBHOOKS_CHANNEL = "convene_webhooks";
+  /** What the calendar workers of every instance listen on. */
+  public static final String CALENDAR_CHANNEL = "convene_calendar_sync";
   /** Published (no body) when a committed change queued webhook deliveries. */
   public static final String WEBHOOKS_QUEUED = "convene.outbox.webhooks";
   /** Published (no body) when a committed change queued or re-targeted a calendar job. */
@@ -88,7 +93,7 @@ public final class Outbox {
   private static final String APPEND_ONE = "WITH appended AS (INSERT INTO events"
       + " (id, account_id, meeting_id, type, sequence, data, created_at) VALUES ($1, $2, $3, $4, NULL, $5, $6)"
       + " RETURNING id, account_id, type, seq)," + FAN_OUT
-      + " SELECT count(*) FROM delivered";
+      + " SELECT pg_notify('" + WEBHOOKS_CHANNEL + "', '') WHERE EXISTS (SELECT 1 FROM delivered)";
 
   private Outbox() {
   }
@@ -114,7 +119,10 @@ public final class Outbox {
         .mapEmpty();
   }
 
-  /** Wakes this process's workers for what a committed change queued, and only for that. */
+  /**
+   * Wakes the workers for what a committed change queued, and only for that: this process's at once,
+   * the other instances' through {@link OutboxNotifier}.
+   */
   public static void announce(Vertx vertx, Queued queued) {
     if (queued.deliveries() > 0) {
       vertx.eventBus().publish(WEBHOOKS_QUEUED, null);

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * nodes may share the database.
  *
  * <p>It claims when woken: at once after a commit in this process (event bus), by {@code NOTIFY} from
- * any instance (the insert trigger on {@code webhook_deliveries}), when one of its attempts ends, at
+ * any instance (sent after each commit that queued deliveries, see {@code OutboxNotifier}), when one of its attempts ends, at
  * the time the next retry falls due, and by a poll every {@value #POLL_MILLIS} ms, which also takes
  * over the lapsed leases of an instance that died. A claim starts each endpoint's queue where this
  * worker's last claim of it ended (its floor), so that it does not walk the index entries of finished
@@ -52,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  * them over at once instead of when they lapse.
  */
 public final class WebhookDeliveryVerticle extends VerticleBase {
-  public static final String CHANNEL = "convene_webhooks";
+  public static final String CHANNEL = Outbox.WEBHOOKS_CHANNEL;
   /** The payload on {@link #CHANNEL} of leases given back: behind every worker's floors, see {@link #claimedUpTo}. */
   static final String RELEASED = "released";
   /**
