@@ -24,6 +24,14 @@ public final class ApiException extends RuntimeException {
     return new ApiException(400, "invalid_field", message, field);
   }
 
+  /**
+   * This refusal as {@code invalid_field} when it is a 400 naming a field, for a body whose contract names no
+   * code of its own for the shared rules' refusals (a time, an email, a repeated email); else as it is.
+   */
+  public ApiException asInvalidField() {
+    return status == 400 && field != null ? invalidField(field, getMessage()) : this;
+  }
+
   public static ApiException unauthorized(String code, String message) {
     return new ApiException(401, code, message, null);
   }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * the wake-ups that come meanwhile are answered by one more.
  *
  * <p>Not sent in the change's own transaction: PostgreSQL commits the transactions that notified one
- * at a time (each holds a database-wide lock from before its commit record to the end of its commit),
+ * at a time (each takes a lock on "database 0", for the whole cluster, before its commit record and
+ * holds it to the end of its commit: {@code PreCommit_Notify} in its {@code async.c}),
  * so a notification in every change held changes to one commit, and one WAL flush, at a time. A
  * wake-up lost to a crash between the commit and the notification costs only time: the workers also
  * look on a timer.

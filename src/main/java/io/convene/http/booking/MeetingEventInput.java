@@ -75,7 +75,7 @@ final class MeetingEventInput {
     try {
       return AccountsJson.people(json, "hosts", MAX_HOSTS);
     } catch (ApiException e) {
-      throw e.status() == 400 && e.field() != null ? ApiException.invalidField(e.field(), e.getMessage()) : e;
+      throw e.asInvalidField();
     }
   }
 

@@ -250,8 +250,7 @@ public final class PublicRoutes {
     try {
       return fields(json);
     } catch (ApiException e) {
-      throw e.status() == 400 && e.field() != null && !"invalid_field".equals(e.code())
-          ? ApiException.invalidField(e.field(), e.getMessage()) : e;
+      throw e.asInvalidField();
     }
   }
 
