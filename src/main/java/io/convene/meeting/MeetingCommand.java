@@ -40,10 +40,14 @@ public sealed interface MeetingCommand<R> {
     }
   }
 
-  record GetMeeting(String accountId, String meetingId) implements MeetingCommand<Meeting> {
+  record GetMeeting(String accountId, String meetingId, MeetingDetail detail) implements MeetingCommand<Meeting> {
+    public GetMeeting(String accountId, String meetingId) {
+      this(accountId, meetingId, MeetingDetail.WITH_REFERENCES);
+    }
+
     @Override
     public Future<Meeting> execute(MeetingSql sql) {
-      return sql.get(accountId, meetingId);
+      return sql.get(accountId, meetingId, detail);
     }
   }
 
@@ -51,8 +55,12 @@ public sealed interface MeetingCommand<R> {
    * One page in creation order: after the cursor {@code afterSeq} when given (keyset paging, stable
    * while meetings change), else from {@code offset}.
    */
-  record ListMeetings(String accountId, MeetingFilter filter, Long afterSeq, int offset, int limit)
-      implements MeetingCommand<MeetingPage> {
+  record ListMeetings(String accountId, MeetingFilter filter, Long afterSeq, int offset, int limit,
+                      MeetingDetail detail) implements MeetingCommand<MeetingPage> {
+    public ListMeetings(String accountId, MeetingFilter filter, Long afterSeq, int offset, int limit) {
+      this(accountId, filter, afterSeq, offset, limit, MeetingDetail.WITH_REFERENCES);
+    }
+
     @Override
     public Future<MeetingPage> execute(MeetingSql sql) {
       return sql.list(this);

@@ -54,6 +54,13 @@ class AccountsCalendarTest {
     JsonObject read = await(acme.get(meetings + "/" + id)).bodyAsJsonObject().getJsonObject("data");
     assertEquals(new JsonObject().put("provider", "google_meet").put("joinUrl", link), read.getJsonObject("conferencing"));
     assertEquals(new JsonObject().put("status", "synced").put("error", null), read.getJsonObject("calendar_sync"));
+    assertEquals(connection, read.getJsonObject("calendar").getJsonObject("connection"));
+    // The Platform API reads the meeting without the connection's details, but with its calendar state.
+    JsonObject platformRead = await(f.platform.get("/v1/meetings/" + id)).bodyAsJsonObject();
+    assertEquals(link, platformRead.getString("meet_link"));
+    assertEquals(new JsonObject().put("status", "synced").put("error", null), platformRead.getJsonObject("calendar_sync"));
+    assertEquals(platformRead.getJsonObject("calendar_sync"), await(f.platform.get("/v1/meetings?limit=1"))
+        .bodyAsJsonObject().getJsonArray("meetings").getJsonObject(0).getJsonObject("calendar_sync"));
 
     // The seed's PUT sends the whole meeting back: connection, joinUrl and all.
     JsonObject update = read.copy().put("start", "2023-11-08T05:31:56Z").put("end", "2023-11-08T06:31:56Z");

@@ -16,6 +16,7 @@ import io.convene.meeting.MeetingCommand.CreateMeeting;
 import io.convene.meeting.MeetingCommand.GetMeeting;
 import io.convene.meeting.MeetingCommand.ListMeetings;
 import io.convene.meeting.MeetingCommand.UpdateMeeting;
+import io.convene.meeting.MeetingDetail;
 import io.convene.meeting.MeetingDraft;
 import io.convene.meeting.MeetingFilter;
 import io.convene.meeting.MeetingStore;
@@ -124,7 +125,7 @@ public final class PlatformRoutes {
 
   private void get(RoutingContext ctx) {
     String meetingId = ctx.pathParam("meetingId");
-    store.send(new GetMeeting(Tenant.of(ctx).accountId(), meetingId))
+    store.send(new GetMeeting(Tenant.of(ctx).accountId(), meetingId, MeetingDetail.WITHOUT_REFERENCES))
         .onSuccess(m -> Responses.meeting(ctx, 200, m, PlatformJson.meeting(new JsonObject().put("success", true), m)))
         .onFailure(e -> ctx.fail(failure(e, meetingId)));
   }
@@ -147,7 +148,8 @@ public final class PlatformRoutes {
     MeetingFilter filter = new MeetingFilter(
         attendee == null ? null : Fields.email(attendee, "attendee"), null, null, null, status,
         queryTime(ctx, "start_after"), queryTime(ctx, "start_before"), queryTime(ctx, "updated_since"));
-    store.send(new ListMeetings(Tenant.of(ctx).accountId(), filter, afterSeq, 0, limit))
+    store.send(new ListMeetings(Tenant.of(ctx).accountId(), filter, afterSeq, 0, limit,
+        MeetingDetail.WITHOUT_REFERENCES))
         .onSuccess(page -> {
           JsonArray meetings = new JsonArray();
           page.meetings().forEach(m -> meetings.add(PlatformJson.meeting(m)));
