@@ -718,7 +718,7 @@ log "$MODE run: ${CONNECTIONS} connections, ${THREADS} load threads, ${DUR}s per
 # The pgbench scripts copy statements from MeetingSql.java and Outbox.java: say when those changed.
 sql_fingerprint() {
   {
-    awk '/static final String (ROW_COLUMNS|CALENDAR_SYNC|COLUMNS|OWN_COLUMNS|SELECT_ONE|SELECT_ONE_OWN|CONNECTION_COLUMN|CREATE|CHANGE_ROW|CHANGE|CHANGE_OFF_CALENDAR) =/,/;[[:space:]]*$/' \
+    awk '/static final String (ROW_COLUMNS|CALENDAR_SYNC|COLUMNS|OWN_COLUMNS|SELECT_ONE|SELECT_ONE_OWN|CONNECTION_COLUMN|INSERT_INTO|CONNECTION_OF_EMAILS|CREATE|CREATE_OFF_CALENDAR|CHANGE_ROW|CHANGE|CHANGE_OFF_CALENDAR) =/,/;[[:space:]]*$/' \
       "$ROOT/src/main/java/io/convene/meeting/MeetingSql.java"
     awk '/(static final String (FAN_OUT|QUEUE_CALENDAR_JOB|QUEUED_COLUMNS|QUEUED_NO_CALENDAR_COLUMNS) =|appendAfterChange\(int)/,/;[[:space:]]*$/' \
       "$ROOT/src/main/java/io/convene/outbox/Outbox.java"

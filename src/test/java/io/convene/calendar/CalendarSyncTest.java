@@ -192,6 +192,27 @@ class CalendarSyncTest {
   }
 
   @Test
+  void aConnectionMadeAfterTheTenantsFirstMeetingsHoldsItsNextOnes(Vertx vertx) {
+    start(vertx);
+    String before = f.schedule(SCHEDULE);
+    f.connect(ALICE);
+    String first = f.schedule(SCHEDULE);
+    String second = f.schedule(SCHEDULE);
+    String elsewhere = f.schedule(SCHEDULE.copy().put("attendees", new JsonArray().add(CAROL)));
+    f.outcomes.await(first, "synced");
+    f.outcomes.await(second, "synced");
+    assertEquals("not_connected", f.meeting(before).getJsonObject("calendar_sync").getString("status"));
+    assertEquals("not_connected", f.meeting(elsewhere).getJsonObject("calendar_sync").getString("status"));
+    assertEquals(List.of(0, 1, 1, 0), List.of(before, first, second, elsewhere).stream()
+        .map(id -> f.rows("SELECT 1 FROM calendar_events WHERE meeting_id = $1", id).size()).toList());
+    assertEquals(2, eventRequests().size());
+    for (String id : List.of(before, first, second, elsewhere)) {
+      assertEquals(List.of("meeting.scheduled"), f.app.events(id).stream().map(r -> r.getString("type")).toList());
+    }
+    assertEquals(4L, f.rows("SELECT count(*) AS n FROM meetings").get(0).getLong("n"));
+  }
+
+  @Test
   void theFirstAttendeeInRequestOrderWithAConnectionHoldsTheMeeting(Vertx vertx) {
     start(vertx);
     f.connect(BOB);
